@@ -1,0 +1,251 @@
+//! Customers: who calls, where goods go, what they may buy on credit.
+
+use super::money::{Money, MoneyError};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// An ISO 3166 alpha-2 country code, upper case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Country(String);
+
+impl Country {
+    pub fn new(code: &str) -> Result<Self, String> {
+        let c = code.trim().to_ascii_uppercase();
+        if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
+            Ok(Country(c))
+        } else {
+            Err(format!(
+                "'{}' is not a two-letter country code (NL, BE, DE, FR…)",
+                code.trim()
+            ))
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Country {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Country::new(&s)
+    }
+}
+
+impl From<Country> for String {
+    fn from(c: Country) -> String {
+        c.0
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The language the customer is spoken to and written to in (slips, confirmations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Nl,
+    En,
+    De,
+    Fr,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Nl => "nl",
+            Language::En => "en",
+            Language::De => "de",
+            Language::Fr => "fr",
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Language {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "nl" => Ok(Language::Nl),
+            "en" => Ok(Language::En),
+            "de" => Ok(Language::De),
+            "fr" => Ok(Language::Fr),
+            other => Err(format!("unknown language '{other}' (use nl, en, de or fr)")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+impl Address {
+    pub fn is_empty(&self) -> bool {
+        self.street.is_empty() && self.postcode.is_empty() && self.city.is_empty()
+    }
+
+    pub fn one_line(&self) -> String {
+        [
+            self.street.as_str(),
+            self.postcode.as_str(),
+            self.city.as_str(),
+        ]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPerson {
+    pub name: String,
+    pub role: String,
+    /// E.164, or empty.
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub number: String,
+    pub name: String,
+    pub visiting: Address,
+    /// Where goods go; empty means the visiting address.
+    pub delivery: Address,
+    pub country: Country,
+    pub language: Language,
+    pub vat_id: String,
+    /// E.164 numbers of the company itself (switchboard, order line).
+    pub phones: Vec<String>,
+    pub email: String,
+    pub contacts: Vec<ContactPerson>,
+    pub credit_limit: Money,
+    pub blocked: bool,
+    pub payment_terms_days: u32,
+    /// Depot code the customer is normally served from.
+    pub default_depot: String,
+    pub notes: String,
+}
+
+impl Customer {
+    pub fn delivery_address(&self) -> &Address {
+        if self.delivery.is_empty() {
+            &self.visiting
+        } else {
+            &self.delivery
+        }
+    }
+}
+
+/// Whether the customer may be sold to on credit now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CreditStatus {
+    Ok { headroom: Money },
+    OverLimit { by: Money },
+    Blocked,
+}
+
+/// `open` is what the customer owes plus what is committed and not yet invoiced.
+pub fn credit_status(
+    blocked: bool,
+    limit: Money,
+    open: Money,
+    this_order: Money,
+) -> Result<CreditStatus, MoneyError> {
+    if blocked {
+        return Ok(CreditStatus::Blocked);
+    }
+    let exposure = open.checked_add(this_order)?;
+    if exposure > limit {
+        Ok(CreditStatus::OverLimit {
+            by: exposure.checked_sub(limit)?,
+        })
+    } else {
+        Ok(CreditStatus::Ok {
+            headroom: limit.checked_sub(exposure)?,
+        })
+    }
+}
+
+/// A plausibility check for a VAT id: two-letter country prefix and 2–13 letters or digits.
+/// Real validation (VIES) needs the network, so this only catches typos like a missing prefix.
+pub fn check_vat_id(vat_id: &str) -> Result<(), String> {
+    let v = vat_id.trim();
+    if v.is_empty() {
+        return Ok(());
+    }
+    let ok = v.len() >= 4
+        && v.len() <= 15
+        && v[..2].chars().all(|c| c.is_ascii_uppercase())
+        && v[2..].chars().all(|c| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{v}' is not a VAT id (country prefix and number, like NL123456789B01)"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit() {
+        let limit = Money::from_cents(100_000);
+        assert_eq!(
+            credit_status(
+                false,
+                limit,
+                Money::from_cents(90_000),
+                Money::from_cents(20_000)
+            )
+            .unwrap(),
+            CreditStatus::OverLimit {
+                by: Money::from_cents(10_000)
+            }
+        );
+        assert_eq!(
+            credit_status(true, limit, Money::ZERO, Money::ZERO).unwrap(),
+            CreditStatus::Blocked
+        );
+        assert!(matches!(
+            credit_status(false, limit, Money::ZERO, Money::ZERO).unwrap(),
+            CreditStatus::Ok { .. }
+        ));
+    }
+
+    #[test]
+    fn country_and_language() {
+        assert_eq!(Country::new("nl").unwrap().code(), "NL");
+        assert!(Country::new("NLD").is_err());
+        assert_eq!("DE".parse::<Language>().unwrap(), Language::De);
+        assert!("es".parse::<Language>().is_err());
+    }
+
+    #[test]
+    fn vat_ids() {
+        assert!(check_vat_id("NL123456789B01").is_ok());
+        assert!(check_vat_id("").is_ok());
+        assert!(check_vat_id("123456789").is_err());
+    }
+}

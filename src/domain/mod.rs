@@ -1,0 +1,21 @@
+//! The pure core: everything that decides something about orders, prices, money, VAT and stock.
+//! No terminal, no database, no files here — so all of it is tested without either.
+
+pub mod customer;
+pub mod money;
+pub mod order;
+pub mod phone;
+pub mod pricing;
+pub mod product;
+pub mod stock;
+pub mod vat;
+
+pub use customer::{Address, ContactPerson, Country, CreditStatus, Customer, Language};
+pub use money::{Money, MoneyError, Quantity, UnitPrice};
+pub use order::{Draft, DraftLine, Order, OrderEvent, OrderLine, OrderStatus};
+pub use pricing::{
+    GroupDiscount, PriceAgreement, PriceBand, PriceSource, Promotion, QuantityBreak, ResolvedPrice,
+};
+pub use product::{Depot, Product, Supplier, Unit};
+pub use stock::{Allocation, Availability, Incoming, ShortPolicy, StockLevel};
+pub use vat::{Totals, VatClass};

@@ -1,0 +1,263 @@
+//! The schema, as an ordered list of migrations. The database's `user_version` is the number of
+//! migrations applied. Never edit a migration that has shipped: add a new one.
+//!
+//! Units in column names: `_milli` thousandths of the unit, `_e4` ten-thousandths of a euro,
+//! `_cents` cents, `_bp` hundredths of a percent. Dates are `YYYY-MM-DD`, times RFC 3339 UTC.
+
+pub const MIGRATIONS: &[&str] = &[V1_BASE, V2_SEARCH];
+
+const V1_BASE: &str = r#"
+CREATE TABLE depots (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    city TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE suppliers (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    lead_time_days INTEGER NOT NULL CHECK (lead_time_days >= 0),
+    phone TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    visit_street TEXT NOT NULL DEFAULT '',
+    visit_postcode TEXT NOT NULL DEFAULT '',
+    visit_city TEXT NOT NULL DEFAULT '',
+    delivery_street TEXT NOT NULL DEFAULT '',
+    delivery_postcode TEXT NOT NULL DEFAULT '',
+    delivery_city TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL,
+    language TEXT NOT NULL CHECK (language IN ('nl', 'en', 'de', 'fr')),
+    vat_id TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    credit_limit_cents INTEGER NOT NULL DEFAULT 0,
+    blocked INTEGER NOT NULL DEFAULT 0 CHECK (blocked IN (0, 1)),
+    payment_terms_days INTEGER NOT NULL DEFAULT 30,
+    default_depot_id INTEGER REFERENCES depots(id),
+    notes TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE customer_phones (
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    phone TEXT NOT NULL,
+    PRIMARY KEY (customer_id, position)
+);
+CREATE INDEX customer_phones_phone ON customer_phones(phone);
+
+CREATE TABLE contacts (
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (customer_id, position)
+);
+CREATE INDEX contacts_phone ON contacts(phone);
+
+CREATE TABLE products (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL,
+    search_words TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL,
+    pack_size_milli INTEGER NOT NULL DEFAULT 1000 CHECK (pack_size_milli > 0),
+    vat_class TEXT NOT NULL CHECK (vat_class IN ('high', 'low', 'zero')),
+    list_price_e4 INTEGER NOT NULL CHECK (list_price_e4 >= 0),
+    cost_price_e4 INTEGER NOT NULL CHECK (cost_price_e4 >= 0),
+    category TEXT NOT NULL,
+    supplier_id INTEGER REFERENCES suppliers(id),
+    min_margin_bp INTEGER NOT NULL DEFAULT 0,
+    blocked INTEGER NOT NULL DEFAULT 0 CHECK (blocked IN (0, 1))
+);
+CREATE INDEX products_category ON products(category);
+CREATE INDEX products_supplier ON products(supplier_id);
+
+CREATE TABLE customer_item_codes (
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    item_code TEXT NOT NULL,
+    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    PRIMARY KEY (customer_id, item_code)
+);
+CREATE INDEX customer_item_codes_product ON customer_item_codes(product_id);
+
+CREATE TABLE stock (
+    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    depot_id INTEGER NOT NULL REFERENCES depots(id),
+    on_hand_milli INTEGER NOT NULL DEFAULT 0,
+    reserved_milli INTEGER NOT NULL DEFAULT 0 CHECK (reserved_milli >= 0),
+    min_milli INTEGER NOT NULL DEFAULT 0,
+    max_milli INTEGER NOT NULL DEFAULT 0,
+    bin TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (product_id, depot_id)
+);
+
+CREATE TABLE incoming (
+    id INTEGER PRIMARY KEY,
+    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    depot_id INTEGER NOT NULL REFERENCES depots(id),
+    supplier_id INTEGER REFERENCES suppliers(id),
+    quantity_milli INTEGER NOT NULL CHECK (quantity_milli > 0),
+    expected_on TEXT NOT NULL,
+    received INTEGER NOT NULL DEFAULT 0 CHECK (received IN (0, 1))
+);
+CREATE INDEX incoming_product ON incoming(product_id);
+
+CREATE TABLE substitutes (
+    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    substitute_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    rank INTEGER NOT NULL CHECK (rank >= 1),
+    PRIMARY KEY (product_id, substitute_id),
+    CHECK (product_id <> substitute_id)
+);
+
+CREATE TABLE promotions (
+    id INTEGER PRIMARY KEY,
+    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    price_e4 INTEGER NOT NULL CHECK (price_e4 >= 0),
+    starts_on TEXT NOT NULL,
+    ends_on TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    UNIQUE (product_id, starts_on),
+    CHECK (starts_on <= ends_on)
+);
+
+CREATE TABLE price_agreements (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    price_e4 INTEGER NOT NULL CHECK (price_e4 >= 0),
+    valid_from TEXT NOT NULL,
+    valid_to TEXT,
+    UNIQUE (customer_id, product_id, valid_from)
+);
+CREATE INDEX price_agreements_product ON price_agreements(product_id);
+
+CREATE TABLE group_discounts (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    discount_bp INTEGER NOT NULL CHECK (discount_bp > 0 AND discount_bp < 10000),
+    valid_from TEXT NOT NULL,
+    valid_to TEXT,
+    UNIQUE (customer_id, category, valid_from)
+);
+
+CREATE TABLE quantity_breaks (
+    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    min_qty_milli INTEGER NOT NULL CHECK (min_qty_milli > 0),
+    price_e4 INTEGER NOT NULL CHECK (price_e4 >= 0),
+    PRIMARY KEY (product_id, min_qty_milli)
+);
+
+CREATE TABLE drafts (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    depot_id INTEGER NOT NULL REFERENCES depots(id),
+    clerk TEXT NOT NULL,
+    reference TEXT NOT NULL DEFAULT '',
+    parked INTEGER NOT NULL DEFAULT 0 CHECK (parked IN (0, 1)),
+    entry_text TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX drafts_clerk ON drafts(clerk);
+
+CREATE TABLE draft_lines (
+    draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    depot_id INTEGER REFERENCES depots(id),
+    quantity_milli INTEGER NOT NULL CHECK (quantity_milli > 0),
+    unit_price_e4 INTEGER NOT NULL,
+    price_source TEXT NOT NULL,
+    PRIMARY KEY (draft_id, position)
+);
+
+CREATE TABLE orders (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    depot_id INTEGER NOT NULL REFERENCES depots(id),
+    clerk TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('committed', 'picked', 'shipped', 'delivered', 'cancelled')),
+    reference TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    total_excl_cents INTEGER NOT NULL,
+    total_incl_cents INTEGER NOT NULL
+);
+CREATE INDEX orders_customer ON orders(customer_id, created_at);
+CREATE INDEX orders_status ON orders(status);
+
+CREATE TABLE order_lines (
+    order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    depot_id INTEGER NOT NULL REFERENCES depots(id),
+    quantity_milli INTEGER NOT NULL CHECK (quantity_milli > 0),
+    unit_price_e4 INTEGER NOT NULL,
+    price_source TEXT NOT NULL,
+    vat_class TEXT NOT NULL CHECK (vat_class IN ('high', 'low', 'zero')),
+    reserved_milli INTEGER NOT NULL DEFAULT 0 CHECK (reserved_milli >= 0),
+    backordered_milli INTEGER NOT NULL DEFAULT 0 CHECK (backordered_milli >= 0),
+    PRIMARY KEY (order_id, position),
+    CHECK (reserved_milli + backordered_milli = quantity_milli)
+);
+CREATE INDEX order_lines_product ON order_lines(product_id);
+
+CREATE TABLE order_events (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    clerk TEXT NOT NULL,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX order_events_order ON order_events(order_id);
+
+CREATE TABLE lost_sales (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    clerk TEXT NOT NULL,
+    customer_id INTEGER REFERENCES customers(id),
+    product_id INTEGER NOT NULL REFERENCES products(id),
+    quantity_milli INTEGER NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('out_of_stock', 'price', 'delivery_time', 'other')),
+    note TEXT NOT NULL DEFAULT ''
+);
+"#;
+
+/// Full-text index over the assortment, so a search in a million products narrows to a few
+/// hundred candidates in well under a millisecond before fuzzy ranking.
+const V2_SEARCH: &str = r#"
+CREATE VIRTUAL TABLE products_fts USING fts5(
+    code, description, search_words,
+    content='products', content_rowid='id',
+    tokenize="unicode61 remove_diacritics 2 tokenchars '-'",
+    prefix='2 3'
+);
+INSERT INTO products_fts(products_fts) VALUES ('rebuild');
+CREATE TRIGGER products_fts_insert AFTER INSERT ON products BEGIN
+    INSERT INTO products_fts(rowid, code, description, search_words)
+    VALUES (new.id, new.code, new.description, new.search_words);
+END;
+CREATE TRIGGER products_fts_delete AFTER DELETE ON products BEGIN
+    INSERT INTO products_fts(products_fts, rowid, code, description, search_words)
+    VALUES ('delete', old.id, old.code, old.description, old.search_words);
+END;
+CREATE TRIGGER products_fts_update AFTER UPDATE OF code, description, search_words ON products BEGIN
+    INSERT INTO products_fts(products_fts, rowid, code, description, search_words)
+    VALUES ('delete', old.id, old.code, old.description, old.search_words);
+    INSERT INTO products_fts(rowid, code, description, search_words)
+    VALUES (new.id, new.code, new.description, new.search_words);
+END;
+"#;

@@ -1,0 +1,240 @@
+//! The one place that talks to SQLite. Every SQL statement of orderdesk lives under this module;
+//! the rest of the program sees domain types and `StoreError`.
+//!
+//! One database file in WAL mode is shared by every clerk's process. Every write runs in
+//! `BEGIN IMMEDIATE`, so a transaction takes the write lock before it reads what it will decide on,
+//! and a short-sleep busy handler makes waiting for another writer cost milliseconds, not the
+//! seconds SQLite's default back-off takes under contention.
+
+mod bulk;
+mod catalog;
+mod check;
+mod customers;
+mod import;
+mod migrations;
+mod orders;
+mod rows;
+
+pub use bulk::BulkWriter;
+pub use catalog::{ProductHit, StockView};
+pub use check::CheckReport;
+pub use customers::CustomerHit;
+pub use import::ImportTx;
+pub use orders::{CommittedOrder, NewOrder, NewOrderLine, OrderFilter, OrderSummary, ShortLine};
+
+use crate::domain::MoneyError;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// SQLite before 3.51.3 can corrupt a WAL database when a checkpoint races a WAL reset.
+pub const MIN_SQLITE_VERSION: i32 = 3_051_003;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "this database was made by a newer orderdesk (schema version {found}; this program knows up to {known}): update orderdesk before using it"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error(
+        "SQLite {found} is too old: orderdesk needs 3.51.3 or newer (older versions can corrupt a WAL database)"
+    )]
+    OldSqlite { found: String },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("not enough stock: {}", ShortLine::describe_all(.0))]
+    Short(Vec<ShortLine>),
+    #[error("amount out of range: {0}")]
+    Money(#[from] MoneyError),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Settings that change how the database file is used.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// `PRAGMA synchronous`: FULL makes a committed order survive a power cut, at the cost of one
+    /// fsync per commit; NORMAL survives a crash of the program but may lose the last commits on
+    /// a power cut.
+    pub synchronous_full: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            synchronous_full: true,
+        }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    options: OpenOptions,
+}
+
+/// Waits a fraction of a millisecond at first, then up to 2 ms, for about 30 seconds in all
+/// before letting SQLITE_BUSY through. A writer's transaction here takes well under a millisecond,
+/// so short sleeps hand the lock on quickly; the jitter keeps waiting writers out of step.
+fn busy_handler(attempt: i32) -> bool {
+    if attempt >= 20_000 {
+        return false;
+    }
+    let base_us: u64 = match attempt {
+        0..=3 => 50,
+        4..=10 => 200,
+        11..=30 => 500,
+        _ => 1_500,
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let jitter = u64::from(nanos % 1000) * base_us / 1000;
+    std::thread::sleep(Duration::from_micros(base_us + jitter));
+    true
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, &OpenOptions::default())
+    }
+
+    pub fn open_with(path: &Path, options: &OpenOptions) -> Result<Store> {
+        if rusqlite::version_number() < MIN_SQLITE_VERSION {
+            return Err(StoreError::OldSqlite {
+                found: rusqlite::version().to_string(),
+            });
+        }
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() && !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Invalid(format!(
+                        "cannot create the database folder {}: {e}",
+                        dir.display()
+                    ))
+                })?;
+            }
+        }
+        let open_err = |source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        };
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(open_err)?;
+        conn.busy_handler(Some(busy_handler)).map_err(open_err)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(open_err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Invalid(format!(
+                "database {} could not be switched to WAL mode (it is in {mode} mode); is it on a network file system?",
+                path.display()
+            )));
+        }
+        let sync = if options.synchronous_full {
+            "FULL"
+        } else {
+            "NORMAL"
+        };
+        conn.execute_batch(&format!(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA temp_store = MEMORY;"
+        ))
+        .map_err(open_err)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            options: options.clone(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version this program writes.
+    pub fn known_schema_version() -> i64 {
+        migrations::MIGRATIONS.len() as i64
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let known = Store::known_schema_version();
+        let found = self.schema_version()?;
+        if found > known {
+            return Err(StoreError::TooNew { found, known });
+        }
+        if found == known {
+            return Ok(());
+        }
+        // Another process may be migrating at the same moment: decide again under the write lock.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > known {
+            return Err(StoreError::TooNew { found, known });
+        }
+        for (i, sql) in migrations::MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(found as usize)
+        {
+            tx.execute_batch(sql)?;
+            tracing::info!(version = i + 1, "schema migrated");
+        }
+        tx.pragma_update(None, "user_version", known)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction: committed if `f` returns `Ok`, rolled back
+    /// otherwise.
+    fn write<T, E>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// A number that changes whenever another connection commits to the database: a cheap way
+    /// to learn that what is on screen may be stale.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}

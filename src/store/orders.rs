@@ -1,0 +1,833 @@
+//! Drafts, committing with stock reservation, committed orders and their status changes.
+
+use super::catalog::{self, require_depot_id, require_product_id};
+use super::customers::{self, require_customer_id};
+use super::rows;
+use super::{Result, Store, StoreError};
+use crate::domain::money::{Quantity, UnitPrice};
+use crate::domain::order::{
+    Draft, DraftLine, LostSaleReason, Order, OrderEvent, OrderLine, OrderStatus, check_transition,
+    document_totals,
+};
+use crate::domain::pricing::{self, PriceSource, PricingInput, ResolvedPrice};
+use crate::domain::product::{Product, check_quantity};
+use crate::domain::stock::{ShortPolicy, allocate};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+pub struct NewOrderLine {
+    pub product_code: String,
+    pub quantity: Quantity,
+    /// A price agreed on the phone; `None` takes the resolved price.
+    pub price: Option<UnitPrice>,
+    /// Ship this line from another depot than the order's.
+    pub depot: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    pub customer_number: String,
+    /// `None`: the customer's default depot (or the first depot).
+    pub depot: Option<String>,
+    pub clerk: String,
+    pub reference: String,
+    pub lines: Vec<NewOrderLine>,
+    pub policy: ShortPolicy,
+    /// The draft this order was taken in: deleted in the same transaction.
+    pub draft_id: Option<i64>,
+    /// The date prices are resolved for.
+    pub price_date: NaiveDate,
+}
+
+/// A line that did not fit in stock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShortLine {
+    /// 1-based line number in the order.
+    pub line: usize,
+    pub product_code: String,
+    pub depot: String,
+    pub wanted: Quantity,
+    pub available: Quantity,
+}
+
+impl ShortLine {
+    pub fn describe(&self) -> String {
+        format!(
+            "line {} {}: {} wanted, {} available in {}",
+            self.line,
+            self.product_code,
+            self.wanted.display_nl(),
+            self.available.display_nl(),
+            self.depot
+        )
+    }
+
+    pub fn describe_all(lines: &[ShortLine]) -> String {
+        lines
+            .iter()
+            .map(ShortLine::describe)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommittedOrder {
+    pub order: Order,
+    /// Lines that were backordered (with `ShortPolicy::Backorder`).
+    pub short: Vec<ShortLine>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub status: Option<OrderStatus>,
+    pub customer_number: Option<String>,
+    /// 0 means no limit.
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderSummary {
+    pub number: i64,
+    pub customer_number: String,
+    pub customer_name: String,
+    pub status: OrderStatus,
+    pub created_at: DateTime<Utc>,
+    pub total_incl_cents: i64,
+}
+
+/// The price for one line, resolved from everything that applies (see `domain::pricing`).
+pub(super) fn resolve_line_price(
+    conn: &Connection,
+    customer_id: i64,
+    product_id: i64,
+    product: &Product,
+    quantity: Quantity,
+    date: NaiveDate,
+) -> Result<ResolvedPrice> {
+    let agreements = customers::agreements_for(conn, customer_id, product_id)?;
+    let discounts = customers::group_discounts_for(conn, customer_id, &product.category)?;
+    let promotions = catalog::promotions_for(conn, product_id)?;
+    let breaks = catalog::breaks_for(conn, product_id)?;
+    Ok(pricing::resolve_price(&PricingInput {
+        list_price: product.list_price,
+        cost_price: product.cost_price,
+        min_margin_pct: product.min_margin_pct,
+        agreements: &agreements,
+        group_discounts: &discounts,
+        promotions: &promotions,
+        quantity_breaks: &breaks,
+        quantity,
+        date,
+    })?)
+}
+
+fn default_depot_id(conn: &Connection, customer_id: i64) -> Result<i64> {
+    let depot: Option<i64> = conn.query_row(
+        "SELECT COALESCE(default_depot_id, (SELECT MIN(id) FROM depots)) FROM customers WHERE id = ?1",
+        [customer_id],
+        |r| r.get(0),
+    )?;
+    depot.ok_or_else(|| {
+        StoreError::Invalid("there are no depots: import or create one first".into())
+    })
+}
+
+fn depot_code(conn: &Connection, id: i64) -> Result<String> {
+    Ok(conn.query_row("SELECT code FROM depots WHERE id = ?1", [id], |r| r.get(0))?)
+}
+
+struct PlannedLine {
+    product_id: i64,
+    depot_id: i64,
+    product: Product,
+    quantity: Quantity,
+    price: UnitPrice,
+    source: PriceSource,
+    reserved: Quantity,
+    backordered: Quantity,
+}
+
+fn commit(conn: &Connection, new: &NewOrder, now: DateTime<Utc>) -> Result<CommittedOrder> {
+    let customer_id = require_customer_id(conn, &new.customer_number)?;
+    let customer = customers::load_customer(conn, customer_id)?;
+    if customer.blocked {
+        return Err(StoreError::Invalid(format!(
+            "customer {} ({}) is blocked: orders need a supervisor",
+            customer.number, customer.name
+        )));
+    }
+    if new.lines.is_empty() {
+        return Err(StoreError::Invalid(
+            "an order needs at least one line".into(),
+        ));
+    }
+    let order_depot = match &new.depot {
+        Some(code) => require_depot_id(conn, code)?,
+        None => default_depot_id(conn, customer_id)?,
+    };
+    // What is still free per (product, depot) as this order takes from it line by line: two lines
+    // of one product must not both count the same units.
+    let mut free: HashMap<(i64, i64), Quantity> = HashMap::new();
+    let mut planned = Vec::with_capacity(new.lines.len());
+    let mut short = Vec::new();
+    for (i, line) in new.lines.iter().enumerate() {
+        let n = i + 1;
+        let product_id = require_product_id(conn, &line.product_code)
+            .map_err(|e| StoreError::NotFound(format!("line {n}: {e}")))?;
+        let product = catalog::load_product(conn, product_id)?;
+        if product.blocked {
+            return Err(StoreError::Invalid(format!(
+                "line {n}: {} is no longer sold; offer a substitute",
+                product.code
+            )));
+        }
+        check_quantity(line.quantity, product.unit)
+            .map_err(|e| StoreError::Invalid(format!("line {n} {}: {e}", product.code)))?;
+        let depot_id = match &line.depot {
+            Some(code) => require_depot_id(conn, code)?,
+            None => order_depot,
+        };
+        let resolved = resolve_line_price(
+            conn,
+            customer_id,
+            product_id,
+            &product,
+            line.quantity,
+            new.price_date,
+        )?;
+        let (price, source) = match line.price {
+            Some(p) if p != resolved.price => {
+                pricing::check_negotiated(&resolved.band, p)
+                    .map_err(|e| StoreError::Invalid(format!("line {n} {}: {e}", product.code)))?;
+                (p, PriceSource::Negotiated)
+            }
+            _ => (resolved.price, resolved.source),
+        };
+        let remaining = match free.get(&(product_id, depot_id)) {
+            Some(q) => *q,
+            None => {
+                let (on_hand, reserved) =
+                    catalog::stock_row(conn, product_id, depot_id)?.unwrap_or((0, 0));
+                Quantity::from_minor(on_hand).checked_sub(Quantity::from_minor(reserved))?
+            }
+        };
+        let alloc = allocate(line.quantity, remaining)?;
+        let left = if remaining.is_negative() {
+            remaining
+        } else {
+            remaining.checked_sub(alloc.reserved)?
+        };
+        free.insert((product_id, depot_id), left);
+        if !alloc.backordered.is_zero() {
+            short.push(ShortLine {
+                line: n,
+                product_code: product.code.clone(),
+                depot: depot_code(conn, depot_id)?,
+                wanted: line.quantity,
+                available: if remaining.is_negative() {
+                    Quantity::ZERO
+                } else {
+                    remaining
+                },
+            });
+        }
+        planned.push(PlannedLine {
+            product_id,
+            depot_id,
+            product,
+            quantity: line.quantity,
+            price,
+            source,
+            reserved: alloc.reserved,
+            backordered: alloc.backordered,
+        });
+    }
+    if new.policy == ShortPolicy::Refuse && !short.is_empty() {
+        return Err(StoreError::Short(short));
+    }
+    let totals = document_totals(
+        planned
+            .iter()
+            .map(|l| (l.product.vat_class, l.price, l.quantity)),
+    )?;
+    let created = rows::time_text(now);
+    let number: i64 = conn.query_row(
+        "INSERT INTO orders (customer_id, depot_id, clerk, status, reference, created_at,
+             total_excl_cents, total_incl_cents)
+         VALUES (?1, ?2, ?3, 'committed', ?4, ?5, ?6, ?7) RETURNING id",
+        params![
+            customer_id,
+            order_depot,
+            new.clerk,
+            new.reference,
+            created,
+            totals.excl_vat.cents()?,
+            totals.incl_vat.cents()?
+        ],
+        |r| r.get(0),
+    )?;
+    let mut line_stmt = conn.prepare_cached(
+        "INSERT INTO order_lines (order_id, position, product_id, depot_id, quantity_milli,
+             unit_price_e4, price_source, vat_class, reserved_milli, backordered_milli)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut reserve_stmt = conn.prepare_cached(
+        "UPDATE stock SET reserved_milli = reserved_milli + ?3 WHERE product_id = ?1 AND depot_id = ?2",
+    )?;
+    for (i, l) in planned.iter().enumerate() {
+        line_stmt.execute(params![
+            number,
+            i as i64 + 1,
+            l.product_id,
+            l.depot_id,
+            l.quantity.minor()?,
+            l.price.minor()?,
+            l.source.as_str(),
+            l.product.vat_class.as_str(),
+            l.reserved.minor()?,
+            l.backordered.minor()?
+        ])?;
+        if !l.reserved.is_zero() {
+            reserve_stmt.execute(params![l.product_id, l.depot_id, l.reserved.minor()?])?;
+        }
+    }
+    conn.execute(
+        "INSERT INTO order_events (order_id, at, clerk, from_status, to_status, note)
+         VALUES (?1, ?2, ?3, NULL, 'committed', ?4)",
+        params![
+            number,
+            created,
+            new.clerk,
+            if short.is_empty() {
+                String::new()
+            } else {
+                format!("backordered: {}", ShortLine::describe_all(&short))
+            }
+        ],
+    )?;
+    if let Some(draft) = new.draft_id {
+        conn.execute("DELETE FROM drafts WHERE id = ?1", [draft])?;
+    }
+    Ok(CommittedOrder {
+        order: load_order(conn, number)?,
+        short,
+    })
+}
+
+pub(super) fn load_order(conn: &Connection, number: i64) -> Result<Order> {
+    let head = conn
+        .query_row(
+            "SELECT c.number, c.name, d.code, o.clerk, o.status, o.reference, o.created_at
+             FROM orders o JOIN customers c ON c.id = o.customer_id JOIN depots d ON d.id = o.depot_id
+             WHERE o.id = ?1",
+            [number],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("no order with number {number}")))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.code, p.description, p.unit, l.quantity_milli, l.unit_price_e4, l.price_source,
+                l.vat_class, l.reserved_milli, l.backordered_milli, COALESCE(s.bin, ''), d.code
+         FROM order_lines l JOIN products p ON p.id = l.product_id
+         JOIN depots d ON d.id = l.depot_id
+         LEFT JOIN stock s ON s.product_id = l.product_id AND s.depot_id = l.depot_id
+         WHERE l.order_id = ?1 ORDER BY l.position",
+    )?;
+    let raw = stmt
+        .query_map([number], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, i64>(7)?,
+                r.get::<_, i64>(8)?,
+                r.get::<_, String>(9)?,
+                r.get::<_, String>(10)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut lines = Vec::with_capacity(raw.len());
+    for (code, description, unit, qty, price, source, vat, reserved, back, bin, depot) in raw {
+        lines.push(OrderLine {
+            product_code: code,
+            description,
+            unit: rows::parse(&unit, "unit")?,
+            quantity: Quantity::from_minor(qty),
+            unit_price: UnitPrice::from_minor(price),
+            price_source: rows::parse(&source, "price source")?,
+            vat_class: rows::parse(&vat, "VAT class")?,
+            reserved: Quantity::from_minor(reserved),
+            backordered: Quantity::from_minor(back),
+            bin,
+            depot,
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, clerk, from_status, to_status, note FROM order_events
+         WHERE order_id = ?1 ORDER BY id",
+    )?;
+    let raw = stmt
+        .query_map([number], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut events = Vec::with_capacity(raw.len());
+    for (at, clerk, from, to, note) in raw {
+        events.push(OrderEvent {
+            at: rows::time(&at)?,
+            clerk,
+            from: from.map(|f| rows::parse(&f, "status")).transpose()?,
+            to: rows::parse(&to, "status")?,
+            note,
+        });
+    }
+    let (customer_number, customer_name, depot, clerk, status, reference, created) = head;
+    Ok(Order {
+        number,
+        customer_number,
+        customer_name,
+        depot,
+        clerk,
+        status: rows::parse(&status, "status")?,
+        reference,
+        created_at: rows::time(&created)?,
+        lines,
+        events,
+    })
+}
+
+fn change_status(
+    conn: &Connection,
+    number: i64,
+    to: OrderStatus,
+    clerk: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Order> {
+    let status: String = conn
+        .query_row("SELECT status FROM orders WHERE id = ?1", [number], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("no order with number {number}")))?;
+    let from: OrderStatus = rows::parse(&status, "status")?;
+    check_transition(from, to).map_err(|e| StoreError::Invalid(format!("order {number}: {e}")))?;
+    match to {
+        // The goods leave the depot: what was held is now gone from the shelf.
+        OrderStatus::Shipped => {
+            conn.execute(
+                "UPDATE stock SET
+                     on_hand_milli = on_hand_milli - (SELECT COALESCE(SUM(l.reserved_milli), 0)
+                         FROM order_lines l WHERE l.order_id = ?1
+                         AND l.product_id = stock.product_id AND l.depot_id = stock.depot_id),
+                     reserved_milli = reserved_milli - (SELECT COALESCE(SUM(l.reserved_milli), 0)
+                         FROM order_lines l WHERE l.order_id = ?1
+                         AND l.product_id = stock.product_id AND l.depot_id = stock.depot_id)
+                 WHERE (product_id, depot_id) IN
+                     (SELECT product_id, depot_id FROM order_lines WHERE order_id = ?1)",
+                [number],
+            )?;
+        }
+        // Nothing leaves: the held stock is free again.
+        OrderStatus::Cancelled => {
+            conn.execute(
+                "UPDATE stock SET
+                     reserved_milli = reserved_milli - (SELECT COALESCE(SUM(l.reserved_milli), 0)
+                         FROM order_lines l WHERE l.order_id = ?1
+                         AND l.product_id = stock.product_id AND l.depot_id = stock.depot_id)
+                 WHERE (product_id, depot_id) IN
+                     (SELECT product_id, depot_id FROM order_lines WHERE order_id = ?1)",
+                [number],
+            )?;
+        }
+        _ => {}
+    }
+    conn.execute(
+        "UPDATE orders SET status = ?2 WHERE id = ?1",
+        params![number, to.as_str()],
+    )?;
+    conn.execute(
+        "INSERT INTO order_events (order_id, at, clerk, from_status, to_status, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            number,
+            rows::time_text(now),
+            clerk,
+            from.as_str(),
+            to.as_str(),
+            note
+        ],
+    )?;
+    load_order(conn, number)
+}
+
+fn load_draft(conn: &Connection, id: i64) -> Result<(Draft, String)> {
+    let head = conn
+        .query_row(
+            "SELECT c.number, d.code, dr.clerk, dr.reference, dr.parked, dr.entry_text,
+                    dr.created_at, dr.updated_at
+             FROM drafts dr JOIN customers c ON c.id = dr.customer_id
+             JOIN depots d ON d.id = dr.depot_id WHERE dr.id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("no draft {id}")))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.code, p.description, p.unit, p.vat_class, l.quantity_milli, l.unit_price_e4,
+                l.price_source, COALESCE(d.code, '')
+         FROM draft_lines l JOIN products p ON p.id = l.product_id
+         LEFT JOIN depots d ON d.id = l.depot_id
+         WHERE l.draft_id = ?1 ORDER BY l.position",
+    )?;
+    let raw = stmt
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut lines = Vec::new();
+    for (code, description, unit, vat, qty, price, source, depot) in raw {
+        lines.push(DraftLine {
+            product_code: code,
+            description,
+            unit: rows::parse(&unit, "unit")?,
+            quantity: Quantity::from_minor(qty),
+            unit_price: UnitPrice::from_minor(price),
+            price_source: rows::parse(&source, "price source")?,
+            vat_class: rows::parse(&vat, "VAT class")?,
+            depot,
+        });
+    }
+    let (customer_number, depot, clerk, reference, parked, entry, created, updated) = head;
+    Ok((
+        Draft {
+            id,
+            customer_number,
+            depot,
+            clerk,
+            lines,
+            reference,
+            parked,
+            created_at: rows::time(&created)?,
+            updated_at: rows::time(&updated)?,
+        },
+        entry,
+    ))
+}
+
+fn save_draft(
+    conn: &Connection,
+    draft: &Draft,
+    entry_text: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let customer_id = require_customer_id(conn, &draft.customer_number)?;
+    let depot_id = require_depot_id(conn, &draft.depot)?;
+    let changed = conn.execute(
+        "UPDATE drafts SET customer_id = ?2, depot_id = ?3, reference = ?4, parked = ?5,
+             entry_text = ?6, updated_at = ?7, clerk = ?8
+         WHERE id = ?1",
+        params![
+            draft.id,
+            customer_id,
+            depot_id,
+            draft.reference,
+            rows::flag(draft.parked),
+            entry_text,
+            rows::time_text(now),
+            draft.clerk
+        ],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!(
+            "draft {} is gone (committed or discarded in another session)",
+            draft.id
+        )));
+    }
+    conn.execute("DELETE FROM draft_lines WHERE draft_id = ?1", [draft.id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO draft_lines (draft_id, position, product_id, depot_id, quantity_milli,
+             unit_price_e4, price_source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (i, l) in draft.lines.iter().enumerate() {
+        let product_id = require_product_id(conn, &l.product_code)?;
+        let depot_id = if l.depot.is_empty() {
+            None
+        } else {
+            Some(require_depot_id(conn, &l.depot)?)
+        };
+        stmt.execute(params![
+            draft.id,
+            i as i64 + 1,
+            product_id,
+            depot_id,
+            l.quantity.minor()?,
+            l.unit_price.minor()?,
+            l.price_source.as_str()
+        ])?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Commits an order, reserving stock in the same transaction that re-checks availability, so
+    /// that clerks in several processes can never together reserve more than is on hand.
+    pub fn commit_order(&mut self, new: &NewOrder, now: DateTime<Utc>) -> Result<CommittedOrder> {
+        self.write(|tx| commit(tx, new, now))
+    }
+
+    pub fn order(&self, number: i64) -> Result<Order> {
+        load_order(&self.conn, number)
+    }
+
+    pub fn set_order_status(
+        &mut self,
+        number: i64,
+        to: OrderStatus,
+        clerk: &str,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Order> {
+        self.write(|tx| change_status(tx, number, to, clerk, note, now))
+    }
+
+    /// Newest first.
+    pub fn orders(&self, filter: &OrderFilter) -> Result<Vec<Order>> {
+        let customer_id = match &filter.customer_number {
+            Some(n) => Some(require_customer_id(&self.conn, n)?),
+            None => None,
+        };
+        let limit: i64 = if filter.limit == 0 {
+            -1
+        } else {
+            filter.limit as i64
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM orders
+             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR customer_id = ?2)
+             ORDER BY id DESC LIMIT ?3",
+        )?;
+        let ids = stmt
+            .query_map(
+                params![filter.status.map(|s| s.as_str()), customer_id, limit],
+                |r| r.get::<_, i64>(0),
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.into_iter()
+            .map(|id| load_order(&self.conn, id))
+            .collect()
+    }
+
+    /// The price a customer pays for a quantity of a product on a date, and why.
+    pub fn price_for(
+        &self,
+        customer_number: &str,
+        product_code: &str,
+        quantity: Quantity,
+        date: NaiveDate,
+    ) -> Result<ResolvedPrice> {
+        let customer_id = require_customer_id(&self.conn, customer_number)?;
+        let product_id = require_product_id(&self.conn, product_code)?;
+        let product = catalog::load_product(&self.conn, product_id)?;
+        resolve_line_price(
+            &self.conn,
+            customer_id,
+            product_id,
+            &product,
+            quantity,
+            date,
+        )
+    }
+
+    /// Starts a new, empty draft for a customer and returns it (already saved).
+    pub fn create_draft(
+        &mut self,
+        customer_number: &str,
+        depot: Option<&str>,
+        clerk: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Draft> {
+        self.write(|tx| {
+            let customer_id = require_customer_id(tx, customer_number)?;
+            let depot_id = match depot {
+                Some(code) => require_depot_id(tx, code)?,
+                None => default_depot_id(tx, customer_id)?,
+            };
+            let t = rows::time_text(now);
+            let id: i64 = tx.query_row(
+                "INSERT INTO drafts (customer_id, depot_id, clerk, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
+                params![customer_id, depot_id, clerk, t],
+                |r| r.get(0),
+            )?;
+            Ok(load_draft(tx, id)?.0)
+        })
+    }
+
+    /// Writes the whole draft and the half-typed entry line; called on every change.
+    pub fn save_draft(
+        &mut self,
+        draft: &Draft,
+        entry_text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| save_draft(tx, draft, entry_text, now))
+    }
+
+    /// The draft and the text that was in its entry field.
+    pub fn draft(&self, id: i64) -> Result<(Draft, String)> {
+        load_draft(&self.conn, id)
+    }
+
+    /// A clerk's drafts, most recently touched first.
+    pub fn drafts_of(&self, clerk: &str) -> Result<Vec<Draft>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM drafts WHERE clerk = ?1 ORDER BY updated_at DESC, id DESC",
+        )?;
+        let ids = stmt
+            .query_map([clerk], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.into_iter()
+            .map(|id| load_draft(&self.conn, id).map(|(d, _)| d))
+            .collect()
+    }
+
+    pub fn delete_draft(&mut self, id: i64) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM drafts WHERE id = ?1", [id])?;
+            Ok(())
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn log_lost_sale(
+        &mut self,
+        customer_number: Option<&str>,
+        product_code: &str,
+        quantity: Quantity,
+        reason: LostSaleReason,
+        note: &str,
+        clerk: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            let customer_id = customer_number
+                .map(|n| require_customer_id(tx, n))
+                .transpose()?;
+            let product_id = require_product_id(tx, product_code)?;
+            tx.execute(
+                "INSERT INTO lost_sales (at, clerk, customer_id, product_id, quantity_milli, reason, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    rows::time_text(now),
+                    clerk,
+                    customer_id,
+                    product_id,
+                    quantity.minor()?,
+                    reason.as_str(),
+                    note
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Lost sales, newest first, as (time, clerk, customer, product, quantity, reason, note).
+    #[allow(clippy::type_complexity)]
+    pub fn lost_sales(
+        &self,
+    ) -> Result<
+        Vec<(
+            DateTime<Utc>,
+            String,
+            Option<String>,
+            String,
+            Quantity,
+            LostSaleReason,
+            String,
+        )>,
+    > {
+        let mut stmt = self.conn.prepare(
+            "SELECT l.at, l.clerk, c.number, p.code, l.quantity_milli, l.reason, l.note
+             FROM lost_sales l JOIN products p ON p.id = l.product_id
+             LEFT JOIN customers c ON c.id = l.customer_id ORDER BY l.id DESC",
+        )?;
+        let raw = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        raw.into_iter()
+            .map(|(at, clerk, customer, product, qty, reason, note)| {
+                Ok((
+                    rows::time(&at)?,
+                    clerk,
+                    customer,
+                    product,
+                    Quantity::from_minor(qty),
+                    rows::parse(&reason, "reason")?,
+                    note,
+                ))
+            })
+            .collect()
+    }
+
+    pub fn count_orders(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))?)
+    }
+}
