@@ -2,5 +2,8 @@
 //!
 //! `domain` decides, `store` remembers, `cli` and the screen talk to the clerk.
 
+pub mod clerk;
+pub mod cli;
+pub mod config;
 pub mod domain;
 pub mod store;

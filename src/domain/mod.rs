@@ -2,11 +2,13 @@
 //! No terminal, no database, no files here — so all of it is tested without either.
 
 pub mod customer;
+pub mod entry;
 pub mod money;
 pub mod order;
 pub mod phone;
 pub mod pricing;
 pub mod product;
+pub mod search;
 pub mod stock;
 pub mod vat;
 

@@ -1,0 +1,227 @@
+//! The command line: `orderdesk` opens the screen; subcommands serve scripts, PBX hooks,
+//! imports and the depot. Every command takes `--db`, `--config` and `--clerk`.
+
+mod customers;
+mod json;
+mod orders;
+mod stock;
+
+use crate::config::{Config, Synchronous};
+use crate::store::{OpenOptions, Store, StoreError};
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "orderdesk",
+    version,
+    about = "A keyboard-first order desk for the inside-sales clerks of a wholesaler",
+    long_about = "A keyboard-first order desk for the inside-sales clerks of a wholesaler.\n\n\
+        Without a command it opens the order desk screen on the database."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// The database file (default: [database] path in the config, else the platform data folder)
+    #[arg(long, global = true, env = "ORDERDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The config file (default: $ORDERDESK_CONFIG, else the platform config folder)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Who is at the keyboard (default: $ORDERDESK_CLERK, else [clerk] name, else the OS user)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub clerk: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Look up customers
+    #[command(subcommand)]
+    Customers(customers::CustomersCmd),
+    /// Look up stock
+    #[command(subcommand)]
+    Stock(stock::StockCmd),
+    /// Create, list and show orders
+    #[command(subcommand)]
+    Orders(orders::OrdersCmd),
+    /// Check the database: SQLite integrity, foreign keys, reserved stock against open orders
+    Check,
+}
+
+/// Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage, 3 not enough stock and
+/// `--no-backorder` was given.
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_SHORT: u8 = 3;
+
+/// An error that carries its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: u8, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        let code = match e {
+            StoreError::Short(_) => EXIT_SHORT,
+            _ => EXIT_FAILED,
+        };
+        Failure::new(code, e.to_string())
+    }
+}
+
+impl From<crate::config::ConfigError> for Failure {
+    fn from(e: crate::config::ConfigError) -> Failure {
+        Failure::new(EXIT_USAGE, e.to_string())
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        Failure::new(EXIT_FAILED, e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for Failure {
+    fn from(e: serde_json::Error) -> Failure {
+        Failure::new(EXIT_FAILED, e.to_string())
+    }
+}
+
+pub type CliResult<T = ()> = Result<T, Failure>;
+
+/// What every command needs: the config, the clerk and where the database is.
+pub struct Context {
+    pub config: Config,
+    pub clerk: String,
+    pub db_path: PathBuf,
+}
+
+impl Context {
+    pub fn new(global: &Global) -> CliResult<Context> {
+        let (config, _) = Config::load(global.config.as_deref())?;
+        let clerk = crate::clerk::current(global.clerk.as_deref(), &config.clerk.name);
+        let db_path = global
+            .db
+            .clone()
+            .or_else(|| config.database.path.clone())
+            .unwrap_or_else(|| crate::config::data_dir().join("orderdesk.db"));
+        Ok(Context {
+            config,
+            clerk,
+            db_path,
+        })
+    }
+
+    pub fn open_options(&self) -> OpenOptions {
+        OpenOptions {
+            synchronous_full: self.config.database.synchronous == Synchronous::Full,
+        }
+    }
+
+    pub fn open_store(&self) -> CliResult<Store> {
+        self.open_store_at(&self.db_path)
+    }
+
+    pub fn open_store_at(&self, path: &Path) -> CliResult<Store> {
+        Ok(Store::open_with(path, &self.open_options())?)
+    }
+}
+
+/// Logs go to a file, never to the terminal (the screen owns it; scripts read stdout).
+fn init_logging(ctx: &Context) {
+    let path = if ctx.config.log.file.is_empty() {
+        crate::config::data_dir().join("orderdesk.log")
+    } else {
+        PathBuf::from(&ctx.config.log.file)
+    };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ORDERDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(ctx.config.log.level.as_str()));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
+}
+
+/// Parses the command line and runs it; the whole of `main`.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if !f.message.is_empty() {
+                eprintln!("orderdesk: {}", f.message);
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> CliResult {
+    let ctx = Context::new(&cli.global)?;
+    init_logging(&ctx);
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        None => Err(Failure::new(
+            EXIT_FAILED,
+            "the order desk screen is not built yet; see `orderdesk --help` for the commands",
+        )),
+        Some(Command::Customers(cmd)) => customers::run(&ctx, cmd, &mut out),
+        Some(Command::Stock(cmd)) => stock::run(&ctx, cmd, &mut out),
+        Some(Command::Orders(cmd)) => orders::run(&ctx, cmd, &mut out),
+        Some(Command::Check) => check(&ctx, &mut out),
+    }
+}
+
+fn check(ctx: &Context, out: &mut dyn std::io::Write) -> CliResult {
+    let store = ctx.open_store()?;
+    let report = store.check()?;
+    if report.is_clean() {
+        writeln!(
+            out,
+            "ok: {} stock rows and {} orders checked, no faults",
+            report.stock_rows_checked, report.orders_checked
+        )?;
+        Ok(())
+    } else {
+        for f in &report.faults {
+            writeln!(out, "fault: {f}")?;
+        }
+        Err(Failure::new(
+            EXIT_FAILED,
+            format!(
+                "{} fault(s) found in {}",
+                report.faults.len(),
+                ctx.db_path.display()
+            ),
+        ))
+    }
+}

@@ -1,0 +1,231 @@
+//! Configuration: `config.example.toml` (embedded) holds every default; the user's file is read
+//! over it. Unknown keys and bad values are errors that name the key and the line.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The shipped example, which is also the source of every default.
+pub const EXAMPLE: &str = include_str!("../config.example.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    Full,
+    Normal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    pub synchronous: Synchronous,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClerkConfig {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    pub file: String,
+    pub level: LogLevel,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub clerk: ClerkConfig,
+    pub log: LogConfig,
+}
+
+/// The same shape with every field optional: what a user's file may contain.
+mod overlay {
+    use super::{LogLevel, Synchronous};
+    use serde::Deserialize;
+    use std::path::PathBuf;
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Config {
+        pub database: Option<Database>,
+        pub clerk: Option<Clerk>,
+        pub log: Option<Log>,
+    }
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Database {
+        pub path: Option<PathBuf>,
+        pub synchronous: Option<Synchronous>,
+    }
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Clerk {
+        pub name: Option<String>,
+    }
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Log {
+        pub file: Option<String>,
+        pub level: Option<LogLevel>,
+    }
+}
+
+fn invalid(path: &str, err: toml::de::Error) -> ConfigError {
+    ConfigError::Invalid {
+        path: path.to_string(),
+        message: err.to_string().trim_end().to_string(),
+    }
+}
+
+impl Config {
+    /// The defaults: the embedded example.
+    pub fn defaults() -> Result<Config, ConfigError> {
+        toml::from_str(EXAMPLE).map_err(|e| invalid("config.example.toml (built in)", e))
+    }
+
+    /// Parses a user's config text over the defaults. `name` is used in error messages.
+    pub fn from_toml(text: &str, name: &str) -> Result<Config, ConfigError> {
+        let mut config = Config::defaults()?;
+        let user: overlay::Config = toml::from_str(text).map_err(|e| invalid(name, e))?;
+        if let Some(db) = user.database {
+            if db.path.is_some() {
+                config.database.path = db.path;
+            }
+            if let Some(s) = db.synchronous {
+                config.database.synchronous = s;
+            }
+        }
+        if let Some(clerk) = user.clerk {
+            if let Some(n) = clerk.name {
+                config.clerk.name = n;
+            }
+        }
+        if let Some(log) = user.log {
+            if let Some(f) = log.file {
+                config.log.file = f;
+            }
+            if let Some(l) = log.level {
+                config.log.level = l;
+            }
+        }
+        Ok(config)
+    }
+
+    /// Reads the config from `explicit` (--config), else $ORDERDESK_CONFIG, else the platform
+    /// config folder. An explicitly named file must exist; the platform file may be absent.
+    pub fn load(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let env = std::env::var_os("ORDERDESK_CONFIG").map(PathBuf::from);
+        let (path, required) = match (explicit, env) {
+            (Some(p), _) => (Some(p.to_path_buf()), true),
+            (None, Some(p)) if !p.as_os_str().is_empty() => (Some(p), true),
+            _ => (platform_config_file(), false),
+        };
+        let Some(path) = path else {
+            return Ok((Config::defaults()?, None));
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok((
+                Config::from_toml(&text, &path.display().to_string())?,
+                Some(path),
+            )),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                Ok((Config::defaults()?, None))
+            }
+            Err(source) => Err(ConfigError::Read {
+                path: path.display().to_string(),
+                source,
+            }),
+        }
+    }
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "orderdesk")
+}
+
+pub fn platform_config_file() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Where the database and the log live unless configured otherwise.
+pub fn data_dir() -> PathBuf {
+    project_dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_is_the_defaults() {
+        let c = Config::defaults().unwrap();
+        assert_eq!(c.database.synchronous, Synchronous::Full);
+        assert_eq!(c.log.level, LogLevel::Info);
+        assert!(c.database.path.is_none());
+    }
+
+    #[test]
+    fn user_values_override() {
+        let c = Config::from_toml(
+            "[database]\npath = \"/tmp/x.db\"\n[log]\nlevel = \"debug\"\n",
+            "test.toml",
+        )
+        .unwrap();
+        assert_eq!(c.database.path.unwrap(), PathBuf::from("/tmp/x.db"));
+        assert_eq!(c.log.level, LogLevel::Debug);
+        assert_eq!(c.database.synchronous, Synchronous::Full);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = Config::from_toml(
+            "[database]\nsynchronous = \"full\"\npaht = \"x\"\n",
+            "my.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("my.toml"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("paht"), "{err}");
+    }
+}
