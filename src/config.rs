@@ -133,10 +133,8 @@ impl Config {
                 config.database.synchronous = s;
             }
         }
-        if let Some(clerk) = user.clerk {
-            if let Some(n) = clerk.name {
-                config.clerk.name = n;
-            }
+        if let Some(n) = user.clerk.and_then(|c| c.name) {
+            config.clerk.name = n;
         }
         if let Some(log) = user.log {
             if let Some(f) = log.file {

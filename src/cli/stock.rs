@@ -34,8 +34,8 @@ pub fn run(ctx: &Context, cmd: StockCmd, out: &mut dyn Write) -> CliResult {
             )?;
             writeln!(
                 out,
-                "{:<6} {:>10} {:>10} {:>10} {:>10} {:<11} {}",
-                "depot", "on hand", "reserved", "available", "incoming", "expected", "bin"
+                "{:<6} {:>10} {:>10} {:>10} {:>10} {:<11} bin",
+                "depot", "on hand", "reserved", "available", "incoming", "expected"
             )?;
             for d in &view.depots {
                 writeln!(
