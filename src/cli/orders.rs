@@ -17,7 +17,12 @@ pub enum OrdersCmd {
         #[arg(long)]
         customer: String,
         /// A line as "QTY CODE", optionally with an agreed price: "12 M8-BOLT @ 0,30" (repeat for more lines)
-        #[arg(long = "line", required = true, value_name = "QTY CODE")]
+        #[arg(
+            long = "line",
+            required = true,
+            value_name = "QTY CODE",
+            allow_hyphen_values = true
+        )]
         lines: Vec<String>,
         /// Depot code (default: the customer's depot)
         #[arg(long)]

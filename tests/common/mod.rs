@@ -230,3 +230,16 @@ pub fn temp_db() -> TempDb {
     let path = dir.path().join("depot.db");
     TempDb { dir, path }
 }
+
+/// The real binary, kept away from the developer's own config, data and log: the platform folders
+/// point into `home`.
+pub fn orderdesk_cmd(home: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_orderdesk"));
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("ORDERDESK_CONFIG")
+        .env_remove("ORDERDESK_DB")
+        .env_remove("ORDERDESK_CLERK");
+    cmd
+}

@@ -1,0 +1,417 @@
+//! The scripting CLI, run as the real binary: JSON contracts, exit codes, config errors.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Output;
+
+struct Run {
+    t: TempDb,
+}
+
+impl Run {
+    fn new() -> Run {
+        let t = temp_db();
+        drop(small_depot(&t.path));
+        Run { t }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        orderdesk_cmd(self.t.dir.path())
+            .arg("--db")
+            .arg(&self.t.path)
+            .arg("--clerk")
+            .arg("anna")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let o = self.run(args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice(&o.stdout).unwrap()
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn customers_find_json_contract() {
+    let r = Run::new();
+    let v = r.json(&["customers", "find", "jansen", "--json"]);
+    let first = &v.as_array().unwrap()[0];
+    assert_eq!(first["number"], "100001");
+    assert_eq!(first["name"], "Bouwbedrijf Jansen B.V.");
+    assert_eq!(first["city"], "Utrecht");
+    assert_eq!(first["phones"][0], "+31301234567");
+    for k in [
+        "blocked",
+        "over_credit_limit",
+        "postcode",
+        "country",
+        "contacts",
+    ] {
+        assert!(first.get(k).is_some(), "missing {k}");
+    }
+    // A phone number typed any way finds the customer.
+    for q in ["030-1234567", "+31 30 123 4567", "0031301234567"] {
+        let v = r.json(&["customers", "find", q, "--json"]);
+        assert_eq!(v[0]["number"], "100001", "{q}");
+    }
+    let v = r.json(&["customers", "find", "cafe", "--json"]);
+    assert_eq!(v[0]["name"], "Café De Kroon");
+}
+
+#[test]
+fn stock_show_json_contract() {
+    let r = Run::new();
+    let v = r.json(&["stock", "show", "M8-BOLT", "--json"]);
+    assert_eq!(v["code"], "M8-BOLT");
+    assert_eq!(v["description"], "Bout M8x40 verzinkt");
+    let utr = &v["depots"][0];
+    assert_eq!(utr["depot"], "UTR");
+    assert_eq!(utr["on_hand"], 100);
+    assert_eq!(utr["reserved"], 0);
+    assert_eq!(utr["available"], 100);
+    assert_eq!(utr["incoming"], 0);
+    assert_eq!(v["depots"][1]["available"], 0);
+    let o = r.run(&["stock", "show", "NOPE"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no product with code 'NOPE'"));
+}
+
+#[test]
+fn orders_create_list_show_json_contract() {
+    let r = Run::new();
+    let v = r.json(&[
+        "orders",
+        "create",
+        "--customer",
+        "100001",
+        "--line",
+        "12 M8-BOLT",
+        "--line",
+        "2,5 CABLE",
+        "--line",
+        "11 LAST-ITEM",
+        "--reference",
+        "PO-77",
+        "--json",
+    ]);
+    let number = v["number"].as_i64().unwrap();
+    assert_eq!(v["customer_number"], "100001");
+    assert_eq!(v["status"], "committed");
+    assert_eq!(v["clerk"], "anna");
+    let line = &v["lines"][0];
+    assert_eq!(
+        keys(line),
+        vec![
+            "backordered",
+            "depot",
+            "description",
+            "line_total",
+            "price_source",
+            "product_code",
+            "quantity",
+            "reserved",
+            "unit",
+            "unit_price",
+            "vat_class"
+        ]
+    );
+    assert_eq!(line["product_code"], "M8-BOLT");
+    assert_eq!(line["quantity"], 12);
+    assert_eq!(line["unit_price"], "0.4000");
+    assert_eq!(line["price_source"], "agreement");
+    assert_eq!(v["lines"][1]["quantity"], 2.5);
+    assert_eq!(v["lines"][2]["reserved"], 10);
+    assert_eq!(v["lines"][2]["backordered"], 1);
+    assert_eq!(v["total_excl_vat"], "1107.93");
+    assert_eq!(v["total_incl_vat"], "1340.60");
+
+    let shown = r.json(&["orders", "show", &number.to_string(), "--json"]);
+    assert_eq!(shown["number"], number);
+    assert_eq!(shown["events"][0]["to"], "committed");
+    let list = r.json(&["orders", "list", "--customer", "100001", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["number"], number);
+    let list = r.json(&["orders", "list", "--status", "cancelled", "--json"]);
+    assert!(list.as_array().unwrap().is_empty());
+    let plain = r.run(&[
+        "orders",
+        "create",
+        "--customer",
+        "100002",
+        "--line",
+        "1 COFFEE",
+    ]);
+    assert!(plain.status.success());
+    let n: i64 = String::from_utf8_lossy(&plain.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(n, number + 1);
+}
+
+#[test]
+fn no_backorder_refuses_whole_order_with_exit_3() {
+    let r = Run::new();
+    let o = r.run(&[
+        "orders",
+        "create",
+        "--customer",
+        "100001",
+        "--line",
+        "1 M8-BOLT",
+        "--line",
+        "11 LAST-ITEM",
+        "--no-backorder",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let e = stderr(&o);
+    assert!(e.contains("nothing written"), "{e}");
+    assert!(
+        e.contains("line 2 LAST-ITEM: 11 wanted, 10 available in UTR"),
+        "{e}"
+    );
+    let list = r.json(&["orders", "list", "--json"]);
+    assert!(list.as_array().unwrap().is_empty());
+}
+
+#[test]
+fn bad_input_gets_clear_errors_and_exit_codes() {
+    let r = Run::new();
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &[
+                "orders",
+                "create",
+                "--customer",
+                "100001",
+                "--line",
+                "-3 M8-BOLT",
+            ],
+            2,
+            "must be more than 0",
+        ),
+        (
+            &[
+                "orders",
+                "create",
+                "--customer",
+                "100001",
+                "--line",
+                "M8-BOLT",
+            ],
+            2,
+            "give a quantity",
+        ),
+        (
+            &[
+                "orders",
+                "create",
+                "--customer",
+                "100001",
+                "--line",
+                "1,2,3 M8-BOLT",
+            ],
+            2,
+            "quantity '1,2,3'",
+        ),
+        (
+            &[
+                "orders",
+                "create",
+                "--customer",
+                "100001",
+                "--line",
+                "1000000000 M8-BOLT",
+            ],
+            1,
+            "more than the 1000000",
+        ),
+        (
+            &[
+                "orders",
+                "create",
+                "--customer",
+                "999",
+                "--line",
+                "1 M8-BOLT",
+            ],
+            1,
+            "no customer with number '999'",
+        ),
+        (
+            &[
+                "orders",
+                "create",
+                "--customer",
+                "100001",
+                "--line",
+                "1 NOPE",
+            ],
+            1,
+            "line 1: no product",
+        ),
+        (
+            &[
+                "orders",
+                "create",
+                "--customer",
+                "100001",
+                "--line",
+                "1 M8-BOLT",
+                "--depot",
+                "XXX",
+            ],
+            1,
+            "no depot 'XXX' (known: UTR, EHV)",
+        ),
+        (
+            &["orders", "list", "--status", "open"],
+            2,
+            "unknown status 'open'",
+        ),
+        (
+            &["orders", "show", "424242"],
+            1,
+            "no order with number 424242",
+        ),
+        (&["orders", "create", "--customer", "100001"], 2, "--line"),
+    ];
+    for (args, code, text) in cases {
+        let o = r.run(args);
+        assert_eq!(o.status.code(), Some(*code), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(text), "{args:?}: {}", stderr(&o));
+    }
+    assert!(
+        r.json(&["orders", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn status_changes_from_the_command_line() {
+    let r = Run::new();
+    let v = r.json(&[
+        "orders",
+        "create",
+        "--customer",
+        "100001",
+        "--line",
+        "4 LAST-ITEM",
+        "--json",
+    ]);
+    let n = v["number"].as_i64().unwrap().to_string();
+    for s in ["picked", "shipped", "delivered"] {
+        let o = r.run(&["orders", "status", &n, s]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = r.run(&["orders", "status", &n, "cancelled"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("delivered cannot become cancelled"));
+    let stock = r.json(&["stock", "show", "LAST-ITEM", "--json"]);
+    assert_eq!(stock["depots"][0]["on_hand"], 6);
+    assert!(r.run(&["check"]).status.success());
+}
+
+#[test]
+fn check_reports_faults_with_exit_1() {
+    let r = Run::new();
+    r.json(&[
+        "orders",
+        "create",
+        "--customer",
+        "100001",
+        "--line",
+        "4 LAST-ITEM",
+        "--json",
+    ]);
+    let conn = rusqlite::Connection::open(&r.t.path).unwrap();
+    conn.execute("UPDATE stock SET reserved_milli = 1000", [])
+        .unwrap();
+    drop(conn);
+    let o = r.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("LAST-ITEM in UTR: stock says 1 reserved, open orders hold 4"),
+        "{out}"
+    );
+    assert!(out.contains("M8-BOLT in UTR"), "{out}");
+}
+
+#[test]
+fn bad_configs_are_refused_with_key_and_line() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config/bad");
+    let r = Run::new();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        seen += 1;
+        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
+        let o = r.run(&["--config", path.to_str().unwrap(), "check"]);
+        assert_eq!(o.status.code(), Some(2), "{}", path.display());
+        let e = stderr(&o);
+        assert!(
+            e.contains(path.file_name().unwrap().to_str().unwrap()),
+            "{e}"
+        );
+        for want in expected.lines().filter(|l| !l.is_empty()) {
+            assert!(
+                e.contains(want),
+                "{}: expected {want:?} in {e}",
+                path.display()
+            );
+        }
+    }
+    assert!(seen >= 5);
+    let o = r.run(&["--config", "/no/such/config.toml", "check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read config file /no/such/config.toml"));
+}
+
+#[test]
+fn shipped_example_config_loads_and_db_path_comes_from_it() {
+    let r = Run::new();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let o = orderdesk_cmd(r.t.dir.path())
+        .arg("--config")
+        .arg(&example)
+        .arg("--db")
+        .arg(&r.t.path)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cfg = r.t.dir.path().join("c.toml");
+    std::fs::write(&cfg, format!("[database]\npath = {:?}\n", r.t.path)).unwrap();
+    let o = orderdesk_cmd(r.t.dir.path())
+        .env("ORDERDESK_CONFIG", &cfg)
+        .args(["stock", "show", "M8-BOLT"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Bout M8x40"));
+}
