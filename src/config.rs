@@ -1,6 +1,7 @@
 //! Configuration: `config.example.toml` (embedded) holds every default; the user's file is read
 //! over it. Unknown keys and bad values are errors that name the key and the line.
 
+use crate::tui::action::{Keymap, KeymapError, KeysConfig};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -74,11 +75,12 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub clerk: ClerkConfig,
     pub log: LogConfig,
+    pub keys: KeysConfig,
 }
 
 /// The same shape with every field optional: what a user's file may contain.
 mod overlay {
-    use super::{LogLevel, Synchronous};
+    use super::{KeysConfig, LogLevel, Synchronous};
     use serde::Deserialize;
     use std::path::PathBuf;
 
@@ -88,6 +90,7 @@ mod overlay {
         pub database: Option<Database>,
         pub clerk: Option<Clerk>,
         pub log: Option<Log>,
+        pub keys: Option<KeysConfig>,
     }
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -116,6 +119,11 @@ fn invalid(path: &str, err: toml::de::Error) -> ConfigError {
 }
 
 impl Config {
+    /// The key bindings, checked: every action has a key and no key does two things.
+    pub fn keymap(&self) -> Result<Keymap, KeymapError> {
+        Keymap::new(self.keys.clone())
+    }
+
     /// The defaults: the embedded example.
     pub fn defaults() -> Result<Config, ConfigError> {
         toml::from_str(EXAMPLE).map_err(|e| invalid("config.example.toml (built in)", e))
@@ -144,6 +152,13 @@ impl Config {
                 config.log.level = l;
             }
         }
+        if let Some(keys) = user.keys {
+            config.keys = config.keys.merged(&keys);
+        }
+        config.keymap().map_err(|e| ConfigError::Invalid {
+            path: name.to_string(),
+            message: e.to_string(),
+        })?;
         Ok(config)
     }
 
@@ -212,6 +227,56 @@ mod tests {
         assert_eq!(c.database.path.unwrap(), PathBuf::from("/tmp/x.db"));
         assert_eq!(c.log.level, LogLevel::Debug);
         assert_eq!(c.database.synchronous, Synchronous::Full);
+    }
+
+    #[test]
+    fn example_keymap_is_complete_and_keeps_f4_free() {
+        use crate::tui::action::Action;
+        use crate::tui::keys::Key;
+        let keymap = Config::defaults().unwrap().keymap().unwrap();
+        assert_eq!(
+            keymap.action(&"<F10>".parse::<Key>().unwrap()),
+            Some(Action::Commit)
+        );
+        assert_eq!(keymap.action(&"<F4>".parse::<Key>().unwrap()), None);
+        // Every F-key action also has a Ctrl or Alt key.
+        for &a in Action::ALL {
+            let keys = keymap.keys(a);
+            if keys
+                .iter()
+                .any(|k| matches!(k.code, crate::tui::keys::KeyCode::F(_)))
+            {
+                assert!(
+                    keys.iter().any(|k| k.ctrl || k.alt),
+                    "{a:?} has only F-keys"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rebinding_and_conflicts() {
+        let c = Config::from_toml("[keys]\ncommit = [\"<F12>\"]\n", "k.toml").unwrap();
+        let keymap = c.keymap().unwrap();
+        assert_eq!(
+            keymap.first_key_label(crate::tui::action::Action::Commit),
+            "F12"
+        );
+        let err = Config::from_toml("[keys]\ncommit = [\"<F1>\"]\n", "k.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("<F1> is bound to both help and commit"),
+            "{err}"
+        );
+        let err = Config::from_toml("[keys]\ncommit = [\"<F99>\"]\n", "k.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2") && err.contains("<F99>"), "{err}");
+        let err = Config::from_toml("[keys]\ncomit = [\"<F9>\"]\n", "k.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2") && err.contains("comit"), "{err}");
     }
 
     #[test]

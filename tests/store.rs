@@ -28,6 +28,7 @@ fn order(customer: &str, lines: &[(&str, &str)], policy: ShortPolicy) -> NewOrde
                 quantity: q(qty),
                 price: None,
                 depot: None,
+                allow_backorder: false,
             })
             .collect(),
         policy,
@@ -307,6 +308,7 @@ fn drafts_survive_a_new_connection() {
         price_source: PriceSource::Agreement,
         vat_class: VatClass::High,
         depot: String::new(),
+        backorder_ok: true,
     });
     store.save_draft(&draft, "3 kab", now()).unwrap();
     drop(store);

@@ -39,6 +39,8 @@ pub fn run(ctx: &Context, cmd: CustomersCmd, out: &mut dyn Write) -> CliResult {
                     postcode: r.postcode,
                     contacts: r.contacts,
                     phones: r.phones,
+                    blocked: r.blocked,
+                    over_limit: false,
                 }
             }));
             let results = index.search(&query, None, limit);

@@ -190,10 +190,7 @@ pub fn run(cli: Cli) -> CliResult {
     init_logging(&ctx);
     let mut out = std::io::stdout().lock();
     match cli.command {
-        None => Err(Failure::new(
-            EXIT_FAILED,
-            "the order desk screen is not built yet; see `orderdesk --help` for the commands",
-        )),
+        None => crate::tui::run::run(&ctx, &ctx.db_path),
         Some(Command::Customers(cmd)) => customers::run(&ctx, cmd, &mut out),
         Some(Command::Stock(cmd)) => stock::run(&ctx, cmd, &mut out),
         Some(Command::Orders(cmd)) => orders::run(&ctx, cmd, &mut out),

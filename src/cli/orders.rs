@@ -100,6 +100,7 @@ pub fn run(ctx: &Context, cmd: OrdersCmd, out: &mut dyn Write) -> CliResult {
                     quantity,
                     price: entry.price,
                     depot: None,
+                    allow_backorder: false,
                 });
             }
             let mut store = ctx.open_store()?;

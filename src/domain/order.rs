@@ -118,6 +118,8 @@ pub struct DraftLine {
     pub vat_class: VatClass,
     /// The depot this line ships from when it is not the order's depot; empty otherwise.
     pub depot: String,
+    /// The clerk agreed with the customer to take what is there and backorder the rest.
+    pub backorder_ok: bool,
 }
 
 impl DraftLine {

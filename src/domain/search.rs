@@ -50,11 +50,29 @@ pub struct CustomerRecord {
     pub contacts: Vec<String>,
     /// E.164 numbers of the company and its contacts.
     pub phones: Vec<String>,
+    pub blocked: bool,
+    pub over_limit: bool,
+}
+
+/// What a result row shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRow {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub city: String,
+    pub blocked: bool,
+    pub over_limit: bool,
 }
 
 struct Entry {
     id: i64,
     number: Box<str>,
+    shown_number: Box<str>,
+    name: Box<str>,
+    city: Box<str>,
+    blocked: bool,
+    over_limit: bool,
     /// Folded "name city postcode contacts number", searched by substring.
     hay: Box<str>,
     /// Length of the folded name at the start of `hay`, for "matched in the name" bonuses.
@@ -88,6 +106,12 @@ pub struct CustomerIndex {
     matcher: SkimMatcherV2,
 }
 
+impl std::fmt::Debug for CustomerIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CustomerIndex({} customers)", self.entries.len())
+    }
+}
+
 /// Ranking candidates with fuzzy-matcher costs ~0.2 µs per candidate per query character; above
 /// this many candidates the cheap word-start score ranks alone.
 const FUZZY_RANK_LIMIT: usize = 3_000;
@@ -117,6 +141,11 @@ impl CustomerIndex {
                 Entry {
                     id: r.id,
                     number: r.number.to_lowercase().into_boxed_str(),
+                    shown_number: r.number.into_boxed_str(),
+                    name: r.name.into_boxed_str(),
+                    city: r.city.into_boxed_str(),
+                    blocked: r.blocked,
+                    over_limit: r.over_limit,
                     hay: hay.into_boxed_str(),
                     name_len,
                     digits: digits.into_boxed_str(),
@@ -127,6 +156,26 @@ impl CustomerIndex {
             entries,
             matcher: SkimMatcherV2::default(),
         }
+    }
+
+    /// The display row of a search match.
+    pub fn row(&self, slot: u32) -> Option<CustomerRow> {
+        self.entries.get(slot as usize).map(|e| CustomerRow {
+            id: e.id,
+            number: e.shown_number.to_string(),
+            name: e.name.to_string(),
+            city: e.city.to_string(),
+            blocked: e.blocked,
+            over_limit: e.over_limit,
+        })
+    }
+
+    /// The display row of a customer by number (for the recent list).
+    pub fn row_by_number(&self, number: &str) -> Option<CustomerRow> {
+        self.entries
+            .iter()
+            .position(|e| &*e.shown_number == number)
+            .and_then(|slot| self.row(slot as u32))
     }
 
     pub fn len(&self) -> usize {
@@ -311,6 +360,8 @@ mod tests {
                 postcode: "1234 AB".into(),
                 contacts: vec![contact.into()],
                 phones: vec![phone.into()],
+                blocked: false,
+                over_limit: false,
             }
         };
         CustomerIndex::build(vec![

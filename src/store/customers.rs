@@ -33,6 +33,7 @@ pub struct CustomerSearchRow {
     pub postcode: String,
     pub contacts: Vec<String>,
     pub phones: Vec<String>,
+    pub blocked: bool,
 }
 
 pub(super) fn customer_id(conn: &Connection, number: &str) -> Result<Option<i64>> {
@@ -319,7 +320,7 @@ impl Store {
         let mut rows: Vec<CustomerSearchRow> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let mut stmt = self.conn.prepare(
-            "SELECT id, number, name, visit_city, visit_postcode FROM customers ORDER BY id",
+            "SELECT id, number, name, visit_city, visit_postcode, blocked FROM customers ORDER BY id",
         )?;
         let it = stmt.query_map([], |r| {
             Ok(CustomerSearchRow {
@@ -330,6 +331,7 @@ impl Store {
                 postcode: r.get(4)?,
                 contacts: Vec::new(),
                 phones: Vec::new(),
+                blocked: r.get(5)?,
             })
         })?;
         for row in it {

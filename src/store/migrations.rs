@@ -4,7 +4,7 @@
 //! Units in column names: `_milli` thousandths of the unit, `_e4` ten-thousandths of a euro,
 //! `_cents` cents, `_bp` hundredths of a percent. Dates are `YYYY-MM-DD`, times RFC 3339 UTC.
 
-pub const MIGRATIONS: &[&str] = &[V1_BASE, V2_SEARCH];
+pub const MIGRATIONS: &[&str] = &[V1_BASE, V2_SEARCH, V3_SCREEN];
 
 const V1_BASE: &str = r#"
 CREATE TABLE depots (
@@ -260,4 +260,11 @@ CREATE TRIGGER products_fts_update AFTER UPDATE OF code, description, search_wor
     INSERT INTO products_fts(rowid, code, description, search_words)
     VALUES (new.id, new.code, new.description, new.search_words);
 END;
+"#;
+
+/// What the order desk screen needs: the clerk's recent customers quickly, and a line's
+/// "take what is there, backorder the rest" decision kept with the draft.
+const V3_SCREEN: &str = r#"
+CREATE INDEX orders_clerk ON orders(clerk, created_at);
+ALTER TABLE draft_lines ADD COLUMN backorder_ok INTEGER NOT NULL DEFAULT 0 CHECK (backorder_ok IN (0, 1));
 "#;

@@ -10,6 +10,7 @@ mod bulk;
 mod catalog;
 mod check;
 mod customers;
+mod desk;
 mod import;
 mod migrations;
 mod orders;
@@ -18,7 +19,8 @@ mod rows;
 pub use bulk::BulkWriter;
 pub use catalog::{ProductHit, StockView};
 pub use check::CheckReport;
-pub use customers::CustomerHit;
+pub use customers::{CustomerHit, CustomerSearchRow};
+pub use desk::{AgreementRow, CardFacts, DiscountRow, LineFacts, OrderRow};
 pub use import::ImportTx;
 pub use orders::{CommittedOrder, NewOrder, NewOrderLine, OrderFilter, OrderSummary, ShortLine};
 

@@ -25,6 +25,8 @@ pub struct NewOrderLine {
     pub price: Option<UnitPrice>,
     /// Ship this line from another depot than the order's.
     pub depot: Option<String>,
+    /// Backorder what is short on this line even when the order's policy is to refuse.
+    pub allow_backorder: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -222,7 +224,7 @@ fn commit(conn: &Connection, new: &NewOrder, now: DateTime<Utc>) -> Result<Commi
             remaining.checked_sub(alloc.reserved)?
         };
         free.insert((product_id, depot_id), left);
-        if !alloc.backordered.is_zero() {
+        if !alloc.backordered.is_zero() && !line.allow_backorder {
             short.push(ShortLine {
                 line: n,
                 product_code: product.code.clone(),
@@ -510,7 +512,7 @@ fn load_draft(conn: &Connection, id: i64) -> Result<(Draft, String)> {
         .ok_or_else(|| StoreError::NotFound(format!("no draft {id}")))?;
     let mut stmt = conn.prepare_cached(
         "SELECT p.code, p.description, p.unit, p.vat_class, l.quantity_milli, l.unit_price_e4,
-                l.price_source, COALESCE(d.code, '')
+                l.price_source, COALESCE(d.code, ''), l.backorder_ok
          FROM draft_lines l JOIN products p ON p.id = l.product_id
          LEFT JOIN depots d ON d.id = l.depot_id
          WHERE l.draft_id = ?1 ORDER BY l.position",
@@ -526,11 +528,12 @@ fn load_draft(conn: &Connection, id: i64) -> Result<(Draft, String)> {
                 r.get::<_, i64>(5)?,
                 r.get::<_, String>(6)?,
                 r.get::<_, String>(7)?,
+                r.get::<_, bool>(8)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut lines = Vec::new();
-    for (code, description, unit, vat, qty, price, source, depot) in raw {
+    for (code, description, unit, vat, qty, price, source, depot, backorder_ok) in raw {
         lines.push(DraftLine {
             product_code: code,
             description,
@@ -540,6 +543,7 @@ fn load_draft(conn: &Connection, id: i64) -> Result<(Draft, String)> {
             price_source: rows::parse(&source, "price source")?,
             vat_class: rows::parse(&vat, "VAT class")?,
             depot,
+            backorder_ok,
         });
     }
     let (customer_number, depot, clerk, reference, parked, entry, created, updated) = head;
@@ -591,8 +595,8 @@ fn save_draft(
     conn.execute("DELETE FROM draft_lines WHERE draft_id = ?1", [draft.id])?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO draft_lines (draft_id, position, product_id, depot_id, quantity_milli,
-             unit_price_e4, price_source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             unit_price_e4, price_source, backorder_ok)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (i, l) in draft.lines.iter().enumerate() {
         let product_id = require_product_id(conn, &l.product_code)?;
@@ -608,7 +612,8 @@ fn save_draft(
             depot_id,
             l.quantity.minor()?,
             l.unit_price.minor()?,
-            l.price_source.as_str()
+            l.price_source.as_str(),
+            rows::flag(l.backorder_ok)
         ])?;
     }
     Ok(())

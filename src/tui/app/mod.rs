@@ -1,0 +1,411 @@
+//! The state of the order desk screen and how keys and answers change it. No terminal and no
+//! database here: keys come in as `Key`, answers as `worker::Response`, and what must be asked
+//! of the database goes out as `worker::Request`. Tests drive it with key strings.
+
+mod alternatives;
+mod lookup;
+mod order;
+mod popup;
+mod stock;
+
+pub use alternatives::{AltChoice, AltPane, price_difference as alternatives_price_difference};
+pub use lookup::{Lookup, LookupItem};
+pub use order::OrderDesk;
+pub use popup::Popup;
+pub use stock::StockPane;
+
+use super::action::{Action, Keymap};
+use super::keys::Key;
+use super::worker::{Request, Response};
+use crate::domain::customer::Customer;
+use crate::store::CardFacts;
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Lookup,
+    Card,
+    Lines,
+    Stock,
+    Alternatives,
+    CrossSell,
+}
+
+impl Pane {
+    pub const ORDER: [Pane; 6] = [
+        Pane::Lookup,
+        Pane::Card,
+        Pane::Lines,
+        Pane::Stock,
+        Pane::Alternatives,
+        Pane::CrossSell,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Lookup => "Customer",
+            Pane::Card => "Customer card",
+            Pane::Lines => "Order lines",
+            Pane::Stock => "Stock check",
+            Pane::Alternatives => "Alternatives",
+            Pane::CrossSell => "Cross-sell",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub level: Level,
+    pub text: String,
+}
+
+/// The customer on the phone.
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub customer: Customer,
+    pub facts: Option<CardFacts>,
+}
+
+pub struct App {
+    pub clerk: String,
+    pub keymap: Keymap,
+    pub today: NaiveDate,
+    pub focus: Pane,
+    pub popups: Vec<Popup>,
+    pub lookup: Lookup,
+    pub card: Option<Card>,
+    pub order: Option<OrderDesk>,
+    pub stock: StockPane,
+    pub alt: AltPane,
+    pub message: Option<Message>,
+    /// Committing: further commits wait.
+    pub committing: bool,
+    /// The order committed last, for the slip and a reprint.
+    pub last_committed: Option<crate::domain::order::Order>,
+    pub quit: bool,
+    /// Something changed since the last frame.
+    pub dirty: bool,
+    requests: Vec<Request>,
+    seq: u64,
+}
+
+impl App {
+    pub fn new(clerk: String, keymap: Keymap, today: NaiveDate) -> App {
+        let mut app = App {
+            clerk: clerk.clone(),
+            keymap,
+            today,
+            focus: Pane::Lookup,
+            popups: Vec::new(),
+            lookup: Lookup::new(),
+            card: None,
+            order: None,
+            stock: StockPane::new(),
+            alt: AltPane::default(),
+            message: None,
+            committing: false,
+            last_committed: None,
+            quit: false,
+            dirty: true,
+            requests: Vec::new(),
+            seq: 0,
+        };
+        app.request(Request::LoadCustomers { clerk });
+        app
+    }
+
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.requests)
+    }
+
+    pub(crate) fn request(&mut self, r: Request) {
+        self.requests.push(r);
+    }
+
+    pub(crate) fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            level: Level::Info,
+            text: text.into(),
+        });
+    }
+
+    pub(crate) fn warn(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            level: Level::Warn,
+            text: text.into(),
+        });
+    }
+
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            level: Level::Error,
+            text: text.into(),
+        });
+    }
+
+    /// Why an action cannot be used right now, in words for the footer and the message line.
+    pub fn disabled_reason(&self, action: Action) -> Option<String> {
+        let lines = self
+            .order
+            .as_ref()
+            .map(|o| o.draft.lines.len())
+            .unwrap_or(0);
+        match action {
+            Action::Commit => {
+                if self.order.is_none() {
+                    Some("no customer chosen".into())
+                } else if self.committing {
+                    Some("already committing".into())
+                } else if lines == 0 {
+                    Some("the order has no lines".into())
+                } else if self.order.as_ref().is_some_and(|o| o.waiting_for_lines()) {
+                    Some("still looking up a line".into())
+                } else {
+                    None
+                }
+            }
+            Action::Park => self.order.is_none().then(|| "no order to park".into()),
+            Action::Alternatives => {
+                if lines == 0 {
+                    Some("the order has no lines".into())
+                } else {
+                    None
+                }
+            }
+            Action::EditQuantity | Action::EditPrice | Action::DeleteLine => match &self.order {
+                None => Some("no order".into()),
+                Some(o) if o.draft.lines.is_empty() => Some("the order has no lines".into()),
+                Some(o) if o.selected.is_none() => Some("select a line with ↑ first".into()),
+                Some(_) => None,
+            },
+            Action::CrossSell => self.order.is_none().then(|| "no order yet".into()),
+            _ => None,
+        }
+    }
+
+    fn report_disabled(&mut self, action: Action) -> bool {
+        if let Some(reason) = self.disabled_reason(action) {
+            let key = self.keymap.first_key_label(action);
+            self.warn(format!("{key} {}: {reason}", action.label()));
+            return true;
+        }
+        false
+    }
+
+    pub fn handle_key(&mut self, key: Key) {
+        self.dirty = true;
+        if !self.popups.is_empty() {
+            self.popup_key(key);
+            return;
+        }
+        if self.pane_takes_text(&key) {
+            return;
+        }
+        let Some(action) = self.keymap.action(&key) else {
+            return;
+        };
+        self.apply(action);
+    }
+
+    /// Typed text and editing keys go to the focused pane's field first.
+    fn pane_takes_text(&mut self, key: &Key) -> bool {
+        match self.focus {
+            Pane::Lookup => lookup::take_text(self, key),
+            Pane::Lines => order::take_text(self, key),
+            Pane::Stock => stock::take_text(self, key),
+            _ => false,
+        }
+    }
+
+    pub fn focus_pane(&mut self, pane: Pane) {
+        self.focus = pane;
+        if pane == Pane::Lookup && self.lookup.query.is_empty() {
+            self.lookup.refresh(None);
+        }
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        if self.report_disabled(action) {
+            return;
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.popups.push(Popup::Help {
+                pane: self.focus,
+                scroll: 0,
+            }),
+            Action::NewCall => self.new_call(),
+            Action::OrderLines => {
+                if self.order.is_some() {
+                    self.focus_pane(Pane::Lines);
+                } else {
+                    self.warn("no order yet: choose a customer first (Enter on a customer)");
+                    self.focus_pane(Pane::Lookup);
+                }
+            }
+            Action::StockCheck => stock::open(self),
+            Action::Alternatives => alternatives::open_for_selected(self),
+            Action::CrossSell => self.focus_pane(Pane::CrossSell),
+            Action::Park => self.park(),
+            Action::Commit => order::commit(self),
+            Action::NextPane | Action::PrevPane => {
+                let panes = Pane::ORDER;
+                let i = panes.iter().position(|p| *p == self.focus).unwrap_or(0);
+                let n = panes.len();
+                let next = if action == Action::NextPane {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.focus_pane(panes[next]);
+            }
+            Action::Back => self.back(),
+            _ => self.pane_action(action),
+        }
+    }
+
+    fn pane_action(&mut self, action: Action) {
+        match self.focus {
+            Pane::Lookup => lookup::action(self, action),
+            Pane::Lines => order::action(self, action),
+            Pane::Stock => stock::action(self, action),
+            Pane::Alternatives => alternatives::action(self, action),
+            Pane::Card | Pane::CrossSell => order::action(self, action),
+        }
+    }
+
+    fn back(&mut self) {
+        self.message = None;
+        match self.focus {
+            Pane::Lines => order::back(self),
+            Pane::Lookup => {}
+            _ => {
+                let pane = if self.order.is_some() {
+                    Pane::Lines
+                } else {
+                    Pane::Lookup
+                };
+                self.focus_pane(pane);
+            }
+        }
+    }
+
+    /// F2: a new caller. The order on screen stays a draft: parked if it has anything in it,
+    /// discarded if it is empty.
+    pub fn new_call(&mut self) {
+        if let Some(o) = &self.order {
+            if o.draft.lines.is_empty() && o.entry.is_empty() {
+                let id = o.draft.id;
+                self.request(Request::DeleteDraft { id });
+            } else {
+                self.park();
+            }
+        }
+        self.order = None;
+        self.card = None;
+        self.alt = AltPane::default();
+        self.lookup.query.clear();
+        self.lookup.refresh(None);
+        self.focus = Pane::Lookup;
+    }
+
+    /// F8: the caller is on hold; the order is saved as parked and the desk is free.
+    pub fn park(&mut self) {
+        let Some(mut o) = self.order.take() else {
+            return;
+        };
+        o.draft.parked = true;
+        let name = self
+            .card
+            .as_ref()
+            .map(|c| c.customer.name.clone())
+            .unwrap_or_else(|| o.draft.customer_number.clone());
+        self.request(Request::SaveDraft {
+            draft: o.draft.clone(),
+            entry: o.entry.text().to_string(),
+        });
+        self.lookup.upsert_draft(o.draft);
+        self.card = None;
+        self.alt = AltPane::default();
+        self.lookup.query.clear();
+        self.lookup.refresh(None);
+        self.focus = Pane::Lookup;
+        self.info(format!(
+            "order for {name} parked: pick it from the list to resume"
+        ));
+    }
+
+    pub fn handle_response(&mut self, resp: Response) {
+        // A save that went through changes nothing on screen.
+        if !matches!(resp, Response::Saved) {
+            self.dirty = true;
+        }
+        match resp {
+            Response::Customers {
+                index,
+                recent,
+                drafts,
+            } => lookup::loaded(self, index, recent, drafts),
+            Response::Card { customer, facts } => match &mut self.card {
+                Some(card) if card.customer.number == customer.number => {
+                    card.customer = *customer;
+                    card.facts = Some(facts);
+                }
+                _ => {
+                    self.card = Some(Card {
+                        customer: *customer,
+                        facts: Some(facts),
+                    })
+                }
+            },
+            Response::Draft { draft, entry } => order::opened(self, draft, entry),
+            Response::Suggestions { seq, text, items } => {
+                order::suggestions(self, seq, text, items)
+            }
+            Response::NoProduct { seq, text } => order::no_product(self, seq, text),
+            Response::Line { seq, tag, facts } => order::line_facts(self, seq, tag, *facts),
+            Response::Stock { seq, view } => stock::view(self, seq, *view),
+            Response::StockMatches { seq, items } => stock::matches(self, seq, items),
+            Response::Alternatives { seq, info } => alternatives::loaded(self, seq, *info),
+            Response::Committed { order, backordered } => {
+                order::committed(self, *order, backordered)
+            }
+            Response::Short { lines } => order::short(self, lines),
+            Response::Changed => self.refresh_after_change(),
+            Response::Saved => {}
+            Response::Failed { what, error } => {
+                if what == "committing the order" {
+                    self.committing = false;
+                }
+                self.error(format!("{what}: {error}"));
+            }
+        }
+    }
+
+    /// Another clerk changed stock or prices: ask again for what is on screen.
+    fn refresh_after_change(&mut self) {
+        order::refresh_all_lines(self);
+        alternatives::refresh(self);
+        stock::refresh(self);
+        if let Some(card) = &self.card {
+            let number = card.customer.number.clone();
+            self.request(Request::OpenCustomer { number });
+        }
+    }
+
+    fn popup_key(&mut self, key: Key) {
+        popup::key(self, key);
+    }
+}

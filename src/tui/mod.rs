@@ -1,0 +1,9 @@
+//! The order desk screen.
+
+pub mod action;
+pub mod app;
+pub mod field;
+pub mod keys;
+pub mod run;
+pub mod view;
+pub mod worker;

@@ -1,0 +1,494 @@
+//! Everything the screen asks of the database, on a thread of its own, so no keystroke waits for
+//! SQLite, the printer or another clerk's transaction. `handle` is a plain function: tests and
+//! benchmarks call it directly, the screen through `spawn`.
+
+use crate::domain::customer::Customer;
+use crate::domain::money::Quantity;
+use crate::domain::order::{Draft, LostSaleReason, Order};
+use crate::domain::search::{CustomerIndex, CustomerRecord, ProductCandidate, rank_products};
+use crate::domain::stock::Incoming;
+use crate::store::{CardFacts, LineFacts, NewOrder, ShortLine, StockView, Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Build the in-memory customer search index and the clerk's recent customers and drafts.
+    LoadCustomers {
+        clerk: String,
+    },
+    OpenCustomer {
+        number: String,
+    },
+    NewDraft {
+        customer: String,
+        clerk: String,
+    },
+    ResumeDraft {
+        id: i64,
+    },
+    SaveDraft {
+        draft: Draft,
+        entry: String,
+    },
+    DeleteDraft {
+        id: i64,
+    },
+    /// Products matching what is typed in the line entry, for the live suggestion list.
+    Suggest {
+        seq: u64,
+        customer: String,
+        text: String,
+    },
+    /// The product for an entered line (the same search, but never dropped for a newer one).
+    Resolve {
+        seq: u64,
+        customer: String,
+        text: String,
+    },
+    /// Facts for a line: price for this customer and quantity, availability.
+    Line {
+        seq: u64,
+        tag: LineTag,
+        customer: String,
+        code: String,
+        quantity: Quantity,
+        depot: String,
+    },
+    /// Stock of a product in every depot, or a search for one in the stock check.
+    Stock {
+        seq: u64,
+        code: String,
+    },
+    StockSearch {
+        seq: u64,
+        text: String,
+    },
+    Alternatives {
+        seq: u64,
+        line: usize,
+        customer: String,
+        code: String,
+        wanted: Quantity,
+        depot: String,
+    },
+    Commit {
+        order: NewOrder,
+    },
+    LostSale {
+        customer: String,
+        code: String,
+        quantity: Quantity,
+        reason: LostSaleReason,
+        clerk: String,
+    },
+    /// Is there news from another session? Answered only when there is.
+    Poll,
+}
+
+/// Why line facts were asked, so the answer lands in the right place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineTag {
+    /// A new line from the entry field (the quantity may be the default).
+    NewLine { explicit_quantity: bool },
+    /// A line already on the order (after a quantity change, a resume, or news).
+    Existing { index: usize },
+    /// A substitute taken from the alternatives pane for line `index`.
+    Substitute { index: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct SubstituteOption {
+    pub code: String,
+    pub description: String,
+    pub rank: u32,
+    pub facts: LineFacts,
+}
+
+#[derive(Debug, Clone)]
+pub struct AlternativesInfo {
+    pub line: usize,
+    pub code: String,
+    pub wanted: Quantity,
+    pub here: LineFacts,
+    pub substitutes: Vec<SubstituteOption>,
+    /// (depot, available) for the other depots.
+    pub other_depots: Vec<(String, Quantity)>,
+    pub incoming: Vec<Incoming>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Response {
+    Customers {
+        index: Arc<CustomerIndex>,
+        recent: Vec<String>,
+        drafts: Vec<Draft>,
+    },
+    Card {
+        customer: Box<Customer>,
+        facts: CardFacts,
+    },
+    Draft {
+        draft: Draft,
+        entry: String,
+    },
+    Suggestions {
+        seq: u64,
+        text: String,
+        items: Vec<ProductCandidate>,
+    },
+    /// The product typed in the entry was not found.
+    NoProduct {
+        seq: u64,
+        text: String,
+    },
+    Line {
+        seq: u64,
+        tag: LineTag,
+        facts: Box<LineFacts>,
+    },
+    Stock {
+        seq: u64,
+        view: Box<StockView>,
+    },
+    StockMatches {
+        seq: u64,
+        items: Vec<ProductCandidate>,
+    },
+    Alternatives {
+        seq: u64,
+        info: Box<AlternativesInfo>,
+    },
+    Committed {
+        order: Box<Order>,
+        backordered: Vec<ShortLine>,
+    },
+    Short {
+        lines: Vec<ShortLine>,
+    },
+    /// Another session changed the database.
+    Changed,
+    Saved,
+    Failed {
+        what: String,
+        error: String,
+    },
+}
+
+/// State the worker keeps between requests.
+pub struct WorkerState {
+    pub store: Store,
+    pub today: NaiveDate,
+    last_data_version: Option<i64>,
+}
+
+impl WorkerState {
+    pub fn new(store: Store, today: NaiveDate) -> WorkerState {
+        WorkerState {
+            store,
+            today,
+            last_data_version: None,
+        }
+    }
+}
+
+fn failed(what: &str, e: StoreError) -> Response {
+    tracing::warn!(what, error = %e, "request failed");
+    Response::Failed {
+        what: what.to_string(),
+        error: e.to_string(),
+    }
+}
+
+const SUGGESTION_CANDIDATES: usize = 300;
+const SUGGESTIONS_SHOWN: usize = 8;
+
+/// Finds products for what a clerk typed: exact code, then the customer's own code, then a
+/// full-text narrowing ranked by fuzzy match.
+pub fn find_products(
+    store: &Store,
+    customer: Option<&str>,
+    text: &str,
+    limit: usize,
+) -> Result<Vec<ProductCandidate>, StoreError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<ProductCandidate> = Vec::new();
+    let push_code =
+        |store: &Store, code: String, out: &mut Vec<ProductCandidate>| -> Result<(), StoreError> {
+            if out.iter().any(|c| c.code == code) {
+                return Ok(());
+            }
+            let p = store.product(&code)?;
+            out.push(ProductCandidate {
+                id: 0,
+                code: p.code,
+                description: p.description,
+                search_words: p.search_words,
+            });
+            Ok(())
+        };
+    if let Some(code) = store.product_code_exact(text)? {
+        push_code(store, code, &mut out)?;
+    }
+    if let Some(customer) = customer {
+        if let Some(code) = store.product_by_customer_code(customer, text)? {
+            push_code(store, code, &mut out)?;
+        }
+    }
+    let hits = store.search_products(text, SUGGESTION_CANDIDATES)?;
+    let candidates = hits
+        .into_iter()
+        .filter(|h| !out.iter().any(|c| c.code == h.code))
+        .map(|h| ProductCandidate {
+            id: h.id,
+            code: h.code,
+            description: h.description,
+            search_words: h.search_words,
+        })
+        .collect();
+    out.extend(rank_products(text, candidates).into_iter().map(|(c, _)| c));
+    out.truncate(limit);
+    Ok(out)
+}
+
+fn alternatives(
+    st: &WorkerState,
+    seq: u64,
+    line: usize,
+    customer: &str,
+    code: &str,
+    wanted: Quantity,
+    depot: &str,
+) -> Result<Response, StoreError> {
+    let store = &st.store;
+    let here = store.line_facts(customer, code, wanted, depot, st.today)?;
+    let mut substitutes = Vec::new();
+    for (sub, rank) in store.substitutes(code)? {
+        let facts = store.line_facts(customer, &sub, wanted, depot, st.today)?;
+        if facts.product.blocked {
+            continue;
+        }
+        substitutes.push(SubstituteOption {
+            description: facts.product.description.clone(),
+            code: sub,
+            rank,
+            facts,
+        });
+    }
+    let view = store.stock_view(code)?;
+    let other_depots = view
+        .depots
+        .iter()
+        .filter(|d| d.depot != depot)
+        .map(|d| (d.depot.clone(), d.available))
+        .collect();
+    let incoming = view
+        .depots
+        .iter()
+        .flat_map(|d| d.incoming_deliveries.iter().cloned())
+        .collect();
+    Ok(Response::Alternatives {
+        seq,
+        info: Box::new(AlternativesInfo {
+            line,
+            code: code.to_string(),
+            wanted,
+            here,
+            substitutes,
+            other_depots,
+            incoming,
+        }),
+    })
+}
+
+fn load_customers(store: &Store, clerk: &str, now: DateTime<Utc>) -> Result<Response, StoreError> {
+    let over = store.customers_over_limit(now)?;
+    let rows = store.customer_search_rows()?;
+    let index = CustomerIndex::build(rows.into_iter().map(|r| CustomerRecord {
+        over_limit: over.contains(&r.number),
+        id: r.id,
+        number: r.number,
+        name: r.name,
+        city: r.city,
+        postcode: r.postcode,
+        contacts: r.contacts,
+        phones: r.phones,
+        blocked: r.blocked,
+    }));
+    Ok(Response::Customers {
+        index: Arc::new(index),
+        recent: store.recent_customers(clerk, 30)?,
+        drafts: store.drafts_of(clerk)?,
+    })
+}
+
+/// Answers one request. `None`: nothing to say (a poll with no news).
+pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
+    let now = Utc::now();
+    let today = st.today;
+    let resp = match req {
+        Request::LoadCustomers { clerk } => load_customers(&st.store, &clerk, now)
+            .unwrap_or_else(|e| failed("loading customers", e)),
+        Request::OpenCustomer { number } => {
+            let card = st.store.customer(&number).and_then(|c| {
+                let facts = st.store.card_facts(&number, today, now)?;
+                Ok(Response::Card {
+                    customer: Box::new(c),
+                    facts,
+                })
+            });
+            card.unwrap_or_else(|e| failed("opening the customer", e))
+        }
+        Request::NewDraft { customer, clerk } => st
+            .store
+            .create_draft(&customer, None, &clerk, now)
+            .map(|draft| Response::Draft {
+                draft,
+                entry: String::new(),
+            })
+            .unwrap_or_else(|e| failed("starting the order", e)),
+        Request::ResumeDraft { id } => st
+            .store
+            .draft(id)
+            .map(|(draft, entry)| Response::Draft { draft, entry })
+            .unwrap_or_else(|e| failed("resuming the draft", e)),
+        Request::SaveDraft { draft, entry } => st
+            .store
+            .save_draft(&draft, &entry, now)
+            .map(|_| Response::Saved)
+            .unwrap_or_else(|e| failed("saving the draft", e)),
+        Request::DeleteDraft { id } => st
+            .store
+            .delete_draft(id)
+            .map(|_| Response::Saved)
+            .unwrap_or_else(|e| failed("discarding the draft", e)),
+        Request::Suggest {
+            seq,
+            customer,
+            text,
+        }
+        | Request::Resolve {
+            seq,
+            customer,
+            text,
+        } => match find_products(&st.store, Some(&customer), &text, SUGGESTIONS_SHOWN) {
+            Ok(items) if items.is_empty() => Response::NoProduct { seq, text },
+            Ok(items) => Response::Suggestions { seq, text, items },
+            Err(e) => failed("searching products", e),
+        },
+        Request::Line {
+            seq,
+            tag,
+            customer,
+            code,
+            quantity,
+            depot,
+        } => st
+            .store
+            .line_facts(&customer, &code, quantity, &depot, today)
+            .map(|facts| Response::Line {
+                seq,
+                tag,
+                facts: Box::new(facts),
+            })
+            .unwrap_or_else(|e| failed("looking up the line", e)),
+        Request::Stock { seq, code } => st
+            .store
+            .stock_view(&code)
+            .map(|view| Response::Stock {
+                seq,
+                view: Box::new(view),
+            })
+            .unwrap_or_else(|e| failed("checking stock", e)),
+        Request::StockSearch { seq, text } => find_products(&st.store, None, &text, 12)
+            .map(|items| Response::StockMatches { seq, items })
+            .unwrap_or_else(|e| failed("searching products", e)),
+        Request::Alternatives {
+            seq,
+            line,
+            customer,
+            code,
+            wanted,
+            depot,
+        } => alternatives(st, seq, line, &customer, &code, wanted, &depot)
+            .unwrap_or_else(|e| failed("finding alternatives", e)),
+        Request::Commit { order } => match st.store.commit_order(&order, now) {
+            Ok(c) => Response::Committed {
+                order: Box::new(c.order),
+                backordered: c.short,
+            },
+            Err(StoreError::Short(lines)) => Response::Short { lines },
+            Err(e) => failed("committing the order", e),
+        },
+        Request::LostSale {
+            customer,
+            code,
+            quantity,
+            reason,
+            clerk,
+        } => st
+            .store
+            .log_lost_sale(Some(&customer), &code, quantity, reason, "", &clerk, now)
+            .map(|_| Response::Saved)
+            .unwrap_or_else(|e| failed("logging the lost sale", e)),
+        Request::Poll => {
+            let v = st.store.data_version().ok()?;
+            let changed = st.last_data_version.is_some_and(|last| last != v);
+            st.last_data_version = Some(v);
+            if !changed {
+                return None;
+            }
+            Response::Changed
+        }
+    };
+    Some(resp)
+}
+
+/// Whether a newer request of the same kind makes this one pointless (search-as-you-type).
+fn superseded_by(old: &Request, new: &Request) -> bool {
+    match (old, new) {
+        (Request::Suggest { .. }, Request::Suggest { .. })
+        | (Request::StockSearch { .. }, Request::StockSearch { .. })
+        | (Request::Stock { .. }, Request::Stock { .. })
+        | (Request::Poll, Request::Poll) => true,
+        (Request::SaveDraft { draft: a, .. }, Request::SaveDraft { draft: b, .. }) => a.id == b.id,
+        _ => false,
+    }
+}
+
+/// Runs the worker until the request channel closes. Requests that a newer one of the same kind
+/// replaces are dropped unanswered; saving a draft is never dropped, only merged into its newer save.
+pub fn run(
+    mut st: WorkerState,
+    requests: Receiver<Request>,
+    mut deliver: impl FnMut(Response) -> bool,
+    poll: Duration,
+) {
+    let mut queue: Vec<Request> = Vec::new();
+    loop {
+        if queue.is_empty() {
+            match requests.recv_timeout(poll) {
+                Ok(r) => queue.push(r),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => queue.push(Request::Poll),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        while let Ok(r) = requests.try_recv() {
+            queue.push(r);
+        }
+        let req = queue.remove(0);
+        if queue.iter().any(|later| superseded_by(&req, later)) {
+            continue;
+        }
+        if let Some(resp) = handle(&mut st, req) {
+            if !deliver(resp) {
+                return;
+            }
+        }
+    }
+}
