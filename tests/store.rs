@@ -69,12 +69,14 @@ fn opens_in_wal_mode_with_foreign_keys() {
 #[test]
 fn an_older_database_is_upgraded() {
     let t = temp_db();
-    drop(small_depot(&t.path));
-    // Make it look like a version-1 database: no search index yet.
+    // A database as the first release wrote it: only migration 1, with a product in it.
     let conn = rusqlite::Connection::open(&t.path).unwrap();
+    conn.execute_batch(orderdesk::store::migrations::MIGRATIONS[0])
+        .unwrap();
     conn.execute_batch(
-        "DROP TRIGGER products_fts_insert; DROP TRIGGER products_fts_delete;
-         DROP TRIGGER products_fts_update; DROP TABLE products_fts; PRAGMA user_version = 1;",
+        "PRAGMA user_version = 1;
+         INSERT INTO products (code, description, unit, vat_class, list_price_e4, cost_price_e4, category)
+         VALUES ('M8-BOLT', 'Bout M8x40 verzinkt', 'piece', 'high', 5000, 2000, 'Fasteners');",
     )
     .unwrap();
     drop(conn);
@@ -83,6 +85,7 @@ fn an_older_database_is_upgraded() {
         store.schema_version().unwrap(),
         Store::known_schema_version()
     );
+    // The search index added later covers the products that were already there.
     let hits = store.search_products("bout m8", 10).unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].code, "M8-BOLT");

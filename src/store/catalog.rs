@@ -320,25 +320,38 @@ fn incoming_for(conn: &Connection, product_id: i64) -> Result<Vec<(String, Incom
         .collect()
 }
 
-/// Turns what a clerk typed into an FTS5 query: every word a quoted prefix, all required.
-/// Quoting keeps FTS syntax (`-`, `:`, `"`, `OR`) in the input from being read as operators.
-pub(super) fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '/' || c == '(' || c == ')')
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric() || *c == '-')
-                .collect::<String>()
-        })
-        .filter(|w| !w.is_empty() && w != "-")
-        .take(8)
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    if words.is_empty() {
-        None
-    } else {
-        Some(words.join(" "))
+/// What a clerk typed, split for the search: words of 3 characters or more go to the trigram
+/// index (each a quoted phrase, all required; quoting keeps FTS syntax in the input from being
+/// read as operators); shorter ones ("m8") cannot be trigram-searched and become LIKE filters.
+pub(super) struct ProductQuery {
+    pub fts: Option<String>,
+    pub short: Vec<String>,
+}
+
+pub(super) fn product_query(text: &str) -> ProductQuery {
+    let mut long = Vec::new();
+    let mut short = Vec::new();
+    for word in text.split_whitespace().take(8) {
+        let w: String = word.chars().filter(|c| !c.is_control()).collect();
+        if w.chars().count() >= 3 {
+            long.push(format!("\"{}\"", w.replace('"', "\"\"")));
+        } else if !w.is_empty() {
+            short.push(w);
+        }
     }
+    ProductQuery {
+        fts: (!long.is_empty()).then(|| long.join(" ")),
+        short,
+    }
+}
+
+/// A LIKE pattern matching `s` anywhere, with LIKE's own wildcards in `s` taken literally.
+fn contains_pattern(s: &str) -> String {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 impl Store {
@@ -430,20 +443,34 @@ impl Store {
         Ok(())
     }
 
-    /// Up to `limit` products whose code, description or search words start with every word typed,
+    /// Up to `limit` products whose code, description or search words contain every word typed,
     /// unranked (the caller ranks). Blocked products are included: asking for one should offer
     /// its substitutes, not pretend it does not exist.
     pub fn search_products(&self, text: &str, limit: usize) -> Result<Vec<ProductHit>> {
-        let Some(q) = fts_query(text) else {
-            return Ok(Vec::new());
+        let q = product_query(text);
+        let like = |i: usize| q.short.get(i).map(|s| contains_pattern(s));
+        let mut stmt = match q.fts {
+            Some(_) => self.conn.prepare_cached(
+                "SELECT p.id, p.code, p.description, p.search_words, p.unit, p.blocked
+                 FROM products_fts f JOIN products p ON p.id = f.rowid
+                 WHERE products_fts MATCH ?1
+                   AND (?3 IS NULL OR p.code || ' ' || p.description || ' ' || p.search_words LIKE ?3 ESCAPE '\\')
+                   AND (?4 IS NULL OR p.code || ' ' || p.description || ' ' || p.search_words LIKE ?4 ESCAPE '\\')
+                 LIMIT ?2",
+            )?,
+            // Only short words ("m8"): codes starting with them, through the code index.
+            None if !q.short.is_empty() => self.conn.prepare_cached(
+                "SELECT p.id, p.code, p.description, p.search_words, p.unit, p.blocked
+                 FROM products p
+                 WHERE p.code >= upper(?1) AND p.code < upper(?1) || x'FF'
+                   AND (?3 IS NULL OR ?3 = ?3) AND (?4 IS NULL OR ?4 = ?4)
+                 LIMIT ?2",
+            )?,
+            None => return Ok(Vec::new()),
         };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id, p.code, p.description, p.search_words, p.unit, p.blocked
-             FROM products_fts f JOIN products p ON p.id = f.rowid
-             WHERE products_fts MATCH ?1 LIMIT ?2",
-        )?;
+        let first = q.fts.clone().unwrap_or_else(|| q.short.join(" "));
         let raw = stmt
-            .query_map(params![q, limit as i64], |r| {
+            .query_map(params![first, limit as i64, like(0), like(1)], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
@@ -621,15 +648,19 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{contains_pattern, product_query};
 
     #[test]
-    fn fts_query_quotes_every_word() {
-        assert_eq!(fts_query("bout m8").unwrap(), "\"bout\"* \"m8\"*");
+    fn query_splits_long_and_short_words() {
+        let q = product_query("bout m8");
+        assert_eq!(q.fts.as_deref(), Some("\"bout\""));
+        assert_eq!(q.short, vec!["m8"]);
+        let q = product_query("\"OR\" NEAR(x) 3x2,5");
         assert_eq!(
-            fts_query("\"OR\" NEAR(x").unwrap(),
-            "\"OR\"* \"NEAR\"* \"x\"*"
+            q.fts.as_deref(),
+            Some("\"\"\"OR\"\"\" \"NEAR(x)\" \"3x2,5\"")
         );
-        assert!(fts_query("  - ").is_none());
+        assert!(product_query("   ").fts.is_none());
+        assert_eq!(contains_pattern("10%_a"), "%10\\%\\_a%");
     }
 }

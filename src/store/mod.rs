@@ -12,7 +12,7 @@ mod check;
 mod customers;
 mod desk;
 mod import;
-mod migrations;
+pub mod migrations;
 mod orders;
 mod rows;
 

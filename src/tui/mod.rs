@@ -3,6 +3,7 @@
 pub mod action;
 pub mod app;
 pub mod field;
+pub mod harness;
 pub mod keys;
 pub mod run;
 pub mod view;

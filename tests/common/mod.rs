@@ -86,9 +86,10 @@ fn level(depot: &str, on_hand: &str, bin: &str) -> StockLevel {
     }
 }
 
-/// Two depots, a supplier, three customers (one blocked), five products.
-/// M8-BOLT: 100 in UTR, 0 in EHV; LAST-ITEM: 10 in UTR; CABLE (metre, divisible): 50 in UTR;
-/// COFFEE (low VAT): 20 in UTR; OLD-DRILL: blocked.
+/// Two depots, a supplier, three customers (one blocked), six products.
+/// M8-BOLT: 100 in UTR, 0 in EHV; LAST-ITEM: 10 in UTR, 4 in EHV, substitute DRILL-PRO (5 in UTR);
+/// CABLE (metre, divisible): 50 in UTR, customer 100001 calls it KAB25; COFFEE (low VAT, on
+/// promotion in week 48 of 2026): 20 in UTR; OLD-DRILL: blocked, substitute LAST-ITEM.
 pub fn small_depot(path: &Path) -> Store {
     let mut store = Store::open(path).unwrap();
     store
@@ -172,6 +173,17 @@ pub fn small_depot(path: &Path) -> Store {
                 ),
                 &[],
             )?;
+            tx.upsert_product(
+                &product(
+                    "DRILL-PRO",
+                    "Boormachine 18V Pro",
+                    Unit::Piece,
+                    "120",
+                    "70",
+                    VatClass::High,
+                ),
+                &[],
+            )?;
             let mut old = product(
                 "OLD-DRILL",
                 "Boormachine oud model",
@@ -185,9 +197,12 @@ pub fn small_depot(path: &Path) -> Store {
             tx.upsert_stock("M8-BOLT", &level("UTR", "100", "A-01-1"))?;
             tx.upsert_stock("M8-BOLT", &level("EHV", "0", "B-02-1"))?;
             tx.upsert_stock("LAST-ITEM", &level("UTR", "10", "C-09-3"))?;
+            tx.upsert_stock("LAST-ITEM", &level("EHV", "4", "E-01-1"))?;
+            tx.upsert_stock("DRILL-PRO", &level("UTR", "5", "C-09-4"))?;
             tx.upsert_stock("CABLE", &level("UTR", "50", "D-04-2"))?;
             tx.upsert_stock("COFFEE", &level("UTR", "20", "K-01-1"))?;
             tx.upsert_substitute("OLD-DRILL", "LAST-ITEM", 1)?;
+            tx.upsert_substitute("LAST-ITEM", "DRILL-PRO", 1)?;
             tx.upsert_agreement(&PriceAgreement {
                 customer: "100001".into(),
                 product: "M8-BOLT".into(),

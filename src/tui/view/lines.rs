@@ -82,7 +82,7 @@ pub fn draw(
         let code_w = (rest / 3).clamp(8, 14);
         (code_w, rest.saturating_sub(code_w))
     } else {
-        (0, w.saturating_sub(2 + 7 + 9 + 10 + 6 + 5))
+        (0, w.saturating_sub(2 + 6 + 8 + 9 + 5 + 5))
     };
     let header = if wide_cols {
         format!(
@@ -102,10 +102,10 @@ pub fn draw(
             "{} {} {} {} {} {}",
             right("#", 2),
             left("product", desc_w),
-            right("qty", 7),
-            right("price", 9),
-            right("total", 10),
-            left("stock", 6)
+            right("qty", 6),
+            right("price", 8),
+            right("total", 9),
+            left("stock", 5)
         )
     };
     out.push(Line::from(fit(&header, w)).style(Style::new().add_modifier(Modifier::UNDERLINED)));
@@ -146,10 +146,10 @@ pub fn draw(
                 "{} {} {} {} {} {}",
                 right(&num, 2),
                 left(&format!("{} {}", l.product_code, l.description), desc_w),
-                right(&l.quantity.display_nl(), 7),
-                right(&l.unit_price.display_nl(), 9),
-                right(&total, 10),
-                left(&mark, 6)
+                right(&l.quantity.display_nl(), 6),
+                right(&l.unit_price.display_nl(), 8),
+                right(&total, 9),
+                left(&mark, 5)
             )
         };
         let mut style = Style::new();
@@ -170,7 +170,7 @@ pub fn draw(
     }
     // Totals with VAT per rate, rounded once per rate.
     let totals = match o.draft.totals() {
-        Ok(t) => {
+        Ok(t) if wide_cols => {
             let mut s = format!("excl. VAT € {}", t.excl_vat.display_nl());
             for v in &t.per_rate {
                 s.push_str(&format!(
@@ -180,6 +180,18 @@ pub fn draw(
                 ));
             }
             s.push_str(&format!("  incl. € {}", t.incl_vat.display_nl()));
+            s
+        }
+        Ok(t) => {
+            let mut s = format!("€ {}", t.excl_vat.display_nl());
+            for v in &t.per_rate {
+                s.push_str(&format!(
+                    " +{}% {}",
+                    v.percent.normalize(),
+                    v.vat.display_nl()
+                ));
+            }
+            s.push_str(&format!(" = € {}", t.incl_vat.display_nl()));
             s
         }
         Err(e) => format!("totals: {e}"),

@@ -63,9 +63,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
 
 fn draw_wide(frame: &mut Frame<'_>, body: Rect, app: &App, cursor: &mut Cursor) {
     let [left, middle, right] = Layout::horizontal([
-        Constraint::Length(42),
+        Constraint::Length(34),
         Constraint::Min(40),
-        Constraint::Length(36),
+        Constraint::Length(30),
     ])
     .areas(body);
     let [lookup, card] =

@@ -77,13 +77,20 @@ pub fn lookup(frame: &mut Frame<'_>, area: Rect, app: &App, focused: bool, curso
                 } else {
                     ""
                 };
-                let name_w = w.saturating_sub(2 + 8 + 1 + 16 + flag.len()).max(8);
+                let city_w = if w >= 60 { 15 } else { 0 };
+                let name_w = w
+                    .saturating_sub(2 + 9 + city_w + usize::from(city_w > 0) + flag.len())
+                    .max(8);
+                let city = if city_w > 0 {
+                    format!(" {}", left(&c.city, city_w))
+                } else {
+                    String::new()
+                };
                 format!(
-                    "{}{} {} {}{flag}",
+                    "{}{} {}{city}{flag}",
                     marker(sel),
                     left(&c.number, 8),
-                    left(&c.name, name_w),
-                    left(&c.city, 15)
+                    left(&c.name, name_w)
                 )
             }
         };
