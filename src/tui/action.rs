@@ -114,14 +114,14 @@ impl Keymap {
                 });
             }
             for key in keys {
-                if let Some(prev) = by_key.insert(*key, action) {
-                    if prev != action {
-                        return Err(KeymapError::Conflict {
-                            key: key.to_string(),
-                            first: prev.name(),
-                            second: action.name(),
-                        });
-                    }
+                if let Some(prev) = by_key.insert(*key, action)
+                    && prev != action
+                {
+                    return Err(KeymapError::Conflict {
+                        key: key.to_string(),
+                        first: prev.name(),
+                        second: action.name(),
+                    });
                 }
             }
         }

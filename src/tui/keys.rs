@@ -244,12 +244,12 @@ pub fn parse_keys(seq: &str) -> Result<Vec<Key>, KeyParseError> {
     let mut keys = Vec::new();
     let mut rest = seq;
     while let Some(c) = rest.chars().next() {
-        if c == '<' {
-            if let Some(end) = rest.find('>') {
-                keys.push(rest[..=end].parse()?);
-                rest = &rest[end + 1..];
-                continue;
-            }
+        if c == '<'
+            && let Some(end) = rest.find('>')
+        {
+            keys.push(rest[..=end].parse()?);
+            rest = &rest[end + 1..];
+            continue;
         }
         keys.push(Key::ch(c));
         rest = &rest[c.len_utf8()..];

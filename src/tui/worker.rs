@@ -235,10 +235,10 @@ pub fn find_products(
     if let Some(code) = store.product_code_exact(text)? {
         push_code(store, code, &mut out)?;
     }
-    if let Some(customer) = customer {
-        if let Some(code) = store.product_by_customer_code(customer, text)? {
-            push_code(store, code, &mut out)?;
-        }
+    if let Some(customer) = customer
+        && let Some(code) = store.product_by_customer_code(customer, text)?
+    {
+        push_code(store, code, &mut out)?;
     }
     let hits = store.search_products(text, SUGGESTION_CANDIDATES)?;
     let candidates = hits
@@ -485,10 +485,10 @@ pub fn run(
         if queue.iter().any(|later| superseded_by(&req, later)) {
             continue;
         }
-        if let Some(resp) = handle(&mut st, req) {
-            if !deliver(resp) {
-                return;
-            }
+        if let Some(resp) = handle(&mut st, req)
+            && !deliver(resp)
+        {
+            return;
         }
     }
 }

@@ -93,18 +93,17 @@ pub(super) fn open_for_selected(app: &mut App) {
 }
 
 pub(super) fn refresh(app: &mut App) {
-    if let Some(line) = app.alt.line {
-        if app
+    if let Some(line) = app.alt.line
+        && app
             .order
             .as_ref()
             .is_some_and(|o| line < o.draft.lines.len())
-        {
-            let selected = app.alt.selected;
-            let focus = app.focus;
-            open(app, line);
-            app.alt.selected = selected;
-            app.focus = focus;
-        }
+    {
+        let selected = app.alt.selected;
+        let focus = app.focus;
+        open(app, line);
+        app.alt.selected = selected;
+        app.focus = focus;
     }
 }
 
@@ -113,15 +112,14 @@ pub(super) fn loaded(app: &mut App, seq: u64, info: AlternativesInfo) {
         return;
     }
     let mut choices = Vec::new();
-    if !info.here.product.blocked {
-        if let Ok(a) = allocate(info.wanted, info.here.available) {
-            if !a.backordered.is_zero() {
-                choices.push(AltChoice::Backorder {
-                    now: a.reserved,
-                    later: a.backordered,
-                });
-            }
-        }
+    if !info.here.product.blocked
+        && let Ok(a) = allocate(info.wanted, info.here.available)
+        && !a.backordered.is_zero()
+    {
+        choices.push(AltChoice::Backorder {
+            now: a.reserved,
+            later: a.backordered,
+        });
     }
     for (i, _) in info.substitutes.iter().enumerate() {
         choices.push(AltChoice::Substitute { index: i });

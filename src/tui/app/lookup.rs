@@ -181,16 +181,12 @@ pub(super) fn action(app: &mut App, action: Action) {
     let n = app.lookup.items.len();
     match action {
         Action::Up => app.lookup.selected = app.lookup.selected.saturating_sub(1),
-        Action::Down => {
-            if n > 0 {
-                app.lookup.selected = (app.lookup.selected + 1).min(n - 1);
-            }
+        Action::Down if n > 0 => {
+            app.lookup.selected = (app.lookup.selected + 1).min(n - 1);
         }
         Action::PageUp => app.lookup.selected = app.lookup.selected.saturating_sub(10),
-        Action::PageDown => {
-            if n > 0 {
-                app.lookup.selected = (app.lookup.selected + 10).min(n - 1);
-            }
+        Action::PageDown if n > 0 => {
+            app.lookup.selected = (app.lookup.selected + 10).min(n - 1);
         }
         Action::Confirm => choose(app),
         _ => {}

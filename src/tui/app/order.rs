@@ -115,14 +115,14 @@ fn save(app: &mut App) {
 
 /// The draft arrived (new, or resumed).
 pub(super) fn opened(app: &mut App, mut draft: Draft, entry: String) {
-    if let Some(current) = &app.order {
-        if current.draft.id != draft.id {
-            if current.draft.lines.is_empty() && current.entry.is_empty() {
-                let id = current.draft.id;
-                app.request(Request::DeleteDraft { id });
-            } else {
-                app.park();
-            }
+    if let Some(current) = &app.order
+        && current.draft.id != draft.id
+    {
+        if current.draft.lines.is_empty() && current.entry.is_empty() {
+            let id = current.draft.id;
+            app.request(Request::DeleteDraft { id });
+        } else {
+            app.park();
         }
     }
     let was_parked = draft.parked;
@@ -269,11 +269,11 @@ fn suggest(app: &mut App) {
 pub(super) fn suggestions(app: &mut App, seq: u64, text: String, items: Vec<ProductCandidate>) {
     let Some(o) = &mut app.order else { return };
     if o.pending.front().is_some_and(|p| p.seq == seq) {
-        if let Some(p) = o.pending.pop_front() {
-            if let Some(first) = items.first() {
-                let code = first.code.clone();
-                add_line(app, p.entry, code, p.text);
-            }
+        if let Some(p) = o.pending.pop_front()
+            && let Some(first) = items.first()
+        {
+            let code = first.code.clone();
+            add_line(app, p.entry, code, p.text);
         }
         return;
     }
@@ -321,13 +321,14 @@ fn enter(app: &mut App) {
     };
     // Take the highlighted suggestion when it is for this very text and nothing typed earlier
     // is still waiting (lines must land in the order they were typed).
-    if o.suggestions_for == entry.product && o.pending.is_empty() {
-        if let Some(c) = o.suggestions.get(o.suggestion_sel) {
-            let code = c.code.clone();
-            add_line(app, entry, code, text);
-            clear_entry(app);
-            return;
-        }
+    if o.suggestions_for == entry.product
+        && o.pending.is_empty()
+        && let Some(c) = o.suggestions.get(o.suggestion_sel)
+    {
+        let code = c.code.clone();
+        add_line(app, entry, code, text);
+        clear_entry(app);
+        return;
     }
     let customer = o.draft.customer_number.clone();
     let seq = app.next_seq();
@@ -349,11 +350,11 @@ fn enter(app: &mut App) {
 /// A typed line that led nowhere goes back into the entry field (if the clerk has not started
 /// the next one), so it can be corrected instead of typed again.
 fn give_back(app: &mut App, text: &str) {
-    if let Some(o) = &mut app.order {
-        if o.entry.is_empty() {
-            o.entry.set(text);
-            save(app);
-        }
+    if let Some(o) = &mut app.order
+        && o.entry.is_empty()
+    {
+        o.entry.set(text);
+        save(app);
     }
 }
 
@@ -492,15 +493,11 @@ pub(super) fn action(app: &mut App, action: Action) {
         (Action::Up, None) if !o.suggestions.is_empty() && o.suggestion_sel > 0 => {
             o.suggestion_sel -= 1;
         }
-        (Action::Up, None) => {
-            if n > 0 {
-                o.selected = Some(n - 1);
-            }
+        (Action::Up, None) if n > 0 => {
+            o.selected = Some(n - 1);
         }
-        (Action::Down, None) => {
-            if o.suggestion_sel + 1 < o.suggestions.len() {
-                o.suggestion_sel += 1;
-            }
+        (Action::Down, None) if o.suggestion_sel + 1 < o.suggestions.len() => {
+            o.suggestion_sel += 1;
         }
         (Action::Up, Some(i)) => o.selected = Some(i.saturating_sub(1)),
         (Action::Down, Some(i)) => o.selected = if i + 1 < n { Some(i + 1) } else { None },

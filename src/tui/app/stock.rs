@@ -52,10 +52,10 @@ pub(super) fn open(app: &mut App) {
         let i = o.selected.or(o.draft.lines.len().checked_sub(1))?;
         o.draft.lines.get(i).map(|l| l.product_code.clone())
     });
-    if let Some(code) = code {
-        if app.stock.query.is_empty() {
-            show(app, code);
-        }
+    if let Some(code) = code
+        && app.stock.query.is_empty()
+    {
+        show(app, code);
     }
 }
 
@@ -128,10 +128,10 @@ pub(super) fn action(app: &mut App, action: Action) {
         }
         _ => {}
     }
-    if app.stock.selected != before {
-        if let Some(m) = app.stock.matches.get(app.stock.selected) {
-            let code = m.code.clone();
-            show(app, code);
-        }
+    if app.stock.selected != before
+        && let Some(m) = app.stock.matches.get(app.stock.selected)
+    {
+        let code = m.code.clone();
+        show(app, code);
     }
 }

@@ -199,10 +199,10 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
             None => key,
         };
         let mut text = format!("{key} {}", a.label());
-        if a == Action::Commit {
-            if let Some(r) = app.disabled_reason(a) {
-                text.push_str(&format!(": {r}"));
-            }
+        if a == Action::Commit
+            && let Some(r) = app.disabled_reason(a)
+        {
+            text.push_str(&format!(": {r}"));
         }
         text
     };

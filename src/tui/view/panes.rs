@@ -449,11 +449,11 @@ pub fn alternatives(frame: &mut Frame<'_>, area: Rect, app: &App) {
             .dim(),
         );
     }
-    if let Some(o) = &app.order {
-        if line < o.draft.lines.len() {
-            let mark = stock_mark(o, line);
-            out.push(Line::from(fit(&format!("  now: {mark}"), w)).dim());
-        }
+    if let Some(o) = &app.order
+        && line < o.draft.lines.len()
+    {
+        let mark = stock_mark(o, line);
+        out.push(Line::from(fit(&format!("  now: {mark}"), w)).dim());
     }
     frame.render_widget(Paragraph::new(out), area);
 }
