@@ -1,6 +1,8 @@
 //! A small, fully known depot for store and CLI tests, written through the public API.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use chrono::NaiveDate;
 use orderdesk::domain::customer::{Address, ContactPerson, Country, Customer, Language};
 use orderdesk::domain::money::{Money, Quantity, UnitPrice};

@@ -36,6 +36,7 @@ pub struct Lookup {
     pub selected: usize,
     pub recent: Vec<String>,
     pub drafts: Vec<Draft>,
+    pub(crate) choose_when_loaded: bool,
     last: Option<(String, CustomerResults)>,
 }
 
@@ -49,6 +50,7 @@ impl Lookup {
             selected: 0,
             recent: Vec::new(),
             drafts: Vec::new(),
+            choose_when_loaded: false,
             last: None,
         }
     }
@@ -161,7 +163,10 @@ pub(super) fn loaded(
     app.lookup.refresh(None);
     if let Some(id) = resume {
         app.request(Request::ResumeDraft { id });
+        app.opening = true;
         app.info("your order in progress was restored");
+    } else if std::mem::take(&mut app.lookup.choose_when_loaded) && app.focus == Pane::Lookup {
+        choose(app);
     }
 }
 
@@ -196,7 +201,8 @@ pub(super) fn action(app: &mut App, action: Action) {
 /// Enter: a customer starts a new order; a draft is taken up again.
 fn choose(app: &mut App) {
     if app.lookup.loading() {
-        app.warn("still loading the customers…");
+        // Enter typed before the customers are loaded: pick the first match once they are.
+        app.lookup.choose_when_loaded = true;
         return;
     }
     let Some(item) = app.lookup.items.get(app.lookup.selected).cloned() else {
@@ -230,5 +236,6 @@ fn choose(app: &mut App) {
             app.request(Request::ResumeDraft { id });
         }
     }
+    app.opening = true;
     app.focus = Pane::Lines;
 }

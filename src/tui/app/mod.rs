@@ -94,6 +94,10 @@ pub struct App {
     pub dirty: bool,
     requests: Vec<Request>,
     seq: u64,
+    /// A draft was asked for (new or resumed) and has not arrived: keys typed meanwhile wait here
+    /// and are replayed once it is on screen, so a fast typist loses nothing.
+    pub(crate) opening: bool,
+    type_ahead: Vec<Key>,
 }
 
 impl App {
@@ -116,6 +120,8 @@ impl App {
             dirty: true,
             requests: Vec::new(),
             seq: 0,
+            opening: false,
+            type_ahead: Vec::new(),
         };
         app.request(Request::LoadCustomers { clerk });
         app
@@ -206,6 +212,13 @@ impl App {
 
     pub fn handle_key(&mut self, key: Key) {
         self.dirty = true;
+        if self.opening && self.keymap.action(&key) != Some(Action::Quit) {
+            // At most a screenful of typing; beyond that the draft is not coming.
+            if self.type_ahead.len() < 1_000 {
+                self.type_ahead.push(key);
+            }
+            return;
+        }
         if !self.popups.is_empty() {
             self.popup_key(key);
             return;
@@ -370,7 +383,13 @@ impl App {
                     })
                 }
             },
-            Response::Draft { draft, entry } => order::opened(self, draft, entry),
+            Response::Draft { draft, entry } => {
+                self.opening = false;
+                order::opened(self, draft, entry);
+                for key in std::mem::take(&mut self.type_ahead) {
+                    self.handle_key(key);
+                }
+            }
             Response::Suggestions { seq, text, items } => {
                 order::suggestions(self, seq, text, items)
             }
@@ -388,6 +407,11 @@ impl App {
             Response::Failed { what, error } => {
                 if what == "committing the order" {
                     self.committing = false;
+                }
+                if what == "starting the order" || what == "resuming the draft" {
+                    self.opening = false;
+                    self.type_ahead.clear();
+                    self.focus_pane(Pane::Lookup);
                 }
                 self.error(format!("{what}: {error}"));
             }
