@@ -118,15 +118,16 @@ impl Store {
                 found: rusqlite::version().to_string(),
             });
         }
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() && !dir.exists() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Invalid(format!(
-                        "cannot create the database folder {}: {e}",
-                        dir.display()
-                    ))
-                })?;
-            }
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+            && !dir.exists()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Invalid(format!(
+                    "cannot create the database folder {}: {e}",
+                    dir.display()
+                ))
+            })?;
         }
         let open_err = |source| StoreError::Open {
             path: path.display().to_string(),
