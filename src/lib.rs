@@ -3,4 +3,5 @@
 //! `domain` decides, `store` remembers, `cli` and the screen talk to the clerk.
 
 pub mod domain;
+pub mod slip;
 pub mod store;
