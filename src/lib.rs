@@ -6,5 +6,6 @@ pub mod clerk;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod slip;
 pub mod store;
 pub mod tui;

@@ -2,6 +2,10 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod slip_fixture;
+
+#[allow(unused_imports)]
+pub use slip_fixture::{CUSTOMER_NAME, store_with_order};
 
 use chrono::NaiveDate;
 use orderdesk::domain::customer::{Address, ContactPerson, Country, Customer, Language};
