@@ -1,6 +1,7 @@
 //! Configuration: `config.example.toml` (embedded) holds every default; the user's file is read
 //! over it. Unknown keys and bad values are errors that name the key and the line.
 
+use crate::slip::PrinterConfig;
 use crate::tui::action::{Keymap, KeymapError, KeysConfig};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -75,6 +76,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub clerk: ClerkConfig,
     pub log: LogConfig,
+    pub printer: PrinterConfig,
     pub keys: KeysConfig,
 }
 
@@ -90,6 +92,7 @@ mod overlay {
         pub database: Option<Database>,
         pub clerk: Option<Clerk>,
         pub log: Option<Log>,
+        pub printer: Option<crate::slip::PrinterConfig>,
         pub keys: Option<KeysConfig>,
     }
     #[derive(Debug, Default, Deserialize)]
@@ -151,6 +154,9 @@ impl Config {
             if let Some(l) = log.level {
                 config.log.level = l;
             }
+        }
+        if let Some(printer) = user.printer {
+            config.printer = printer;
         }
         if let Some(keys) = user.keys {
             config.keys = config.keys.merged(&keys);
@@ -215,6 +221,27 @@ mod tests {
         assert_eq!(c.database.synchronous, Synchronous::Full);
         assert_eq!(c.log.level, LogLevel::Info);
         assert!(c.database.path.is_none());
+    }
+
+    #[test]
+    fn example_printer_section_is_the_built_in_default() {
+        // A user's [printer] table replaces the example's; fields it leaves out take the built-in
+        // default, so the two must agree.
+        assert_eq!(
+            Config::defaults().unwrap().printer,
+            PrinterConfig::default()
+        );
+        let c = Config::from_toml(
+            "[printer]\ntarget = \"directory\"\ndirectory = \"/tmp/slips\"\n",
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(c.printer.command, vec!["lp".to_string()]);
+        assert_eq!(c.printer.timeout_secs, 15);
+        let err = Config::from_toml("[printer]\ntarget = \"fax\"\n", "p.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2") && err.contains("fax"), "{err}");
     }
 
     #[test]

@@ -415,3 +415,40 @@ fn shipped_example_config_loads_and_db_path_comes_from_it() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Bout M8x40"));
 }
+
+#[test]
+fn slip_command_prints_to_the_configured_printer() {
+    let r = Run::new();
+    let v = r.json(&[
+        "orders",
+        "create",
+        "--customer",
+        "100002",
+        "--line",
+        "2 COFFEE",
+        "--json",
+    ]);
+    let n = v["number"].as_i64().unwrap().to_string();
+    let slips = r.t.dir.path().join("slips");
+    let cfg = r.t.dir.path().join("printer.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[printer]\ntarget = \"directory\"\ndirectory = {:?}\n",
+            slips
+        ),
+    )
+    .unwrap();
+    let o = r.run(&["--config", cfg.to_str().unwrap(), "slip", &n]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(slips.join(format!("order-{n}.txt"))).unwrap();
+    assert!(text.contains("Café De Kroon"), "{text}");
+    assert!(text.contains("K-01-1"), "{text}");
+    let o = r.run(&["--config", cfg.to_str().unwrap(), "slip", "999999"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no order with number 999999"),
+        "{}",
+        stderr(&o)
+    );
+}

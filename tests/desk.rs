@@ -433,3 +433,64 @@ fn a_tiny_terminal_says_so_and_loses_nothing() {
         assert!(s.contains("M8-BOLT"), "{w}x{hgt}:\n{s}");
     }
 }
+
+fn desk_printing_to(t: &TempDb, printer: orderdesk::slip::PrinterConfig) -> Harness {
+    let store = Store::open(&t.path).unwrap();
+    Harness::with_printer(store, "anna", d("2026-11-28"), printer)
+}
+
+#[test]
+fn commit_prints_the_slip_and_it_can_be_reprinted() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let slips = t.dir.path().join("slips");
+    let printer = orderdesk::slip::PrinterConfig {
+        target: orderdesk::slip::PrintTarget::Directory,
+        directory: Some(slips.clone()),
+        ..Default::default()
+    };
+    let mut h = desk_printing_to(&t, printer);
+    h.keys("jans<Enter>12 m8-bolt<Enter>1 LAST-ITEM<Enter><F10>")
+        .unwrap();
+    let number = orders(&t)[0].number;
+    let file = slips.join(format!("order-{number}.txt"));
+    assert!(
+        message(&h).contains(&format!("slip written to {}", file.display())),
+        "{}",
+        message(&h)
+    );
+    let slip = std::fs::read_to_string(&file).unwrap();
+    assert!(slip.contains("PICK LIST"), "{slip}");
+    assert!(slip.contains("C-09-3") && slip.contains("A-01-1"), "{slip}");
+    assert!(slip.contains("Bouwbedrijf Jansen B.V."), "{slip}");
+    // Reprint from the order list on the customer card.
+    std::fs::remove_file(&file).unwrap();
+    h.keys("jans<Enter>").unwrap();
+    h.app.focus_pane(Pane::Card);
+    h.keys("<A-r>").unwrap();
+    assert!(file.exists(), "{}", message(&h));
+}
+
+#[test]
+fn a_failed_print_shows_the_command_error_and_the_order_stays() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let printer = orderdesk::slip::PrinterConfig {
+        command: vec![
+            "sh".into(),
+            "-c".into(),
+            "cat >/dev/null; echo 'lp: The printer or class does not exist.' >&2; exit 1".into(),
+        ],
+        ..Default::default()
+    };
+    let mut h = desk_printing_to(&t, printer);
+    h.keys("jans<Enter>1 m8-bolt<Enter><F10>").unwrap();
+    let m = message(&h);
+    assert!(
+        m.contains("is committed, but the slip did not print"),
+        "{m}"
+    );
+    assert!(m.contains("The printer or class does not exist"), "{m}");
+    assert_eq!(orders(&t).len(), 1);
+    assert_eq!(h.app.message.as_ref().unwrap().level, Level::Error);
+}

@@ -9,13 +9,7 @@ use std::time::{Duration, Instant};
 
 fn start(t: &TempDb, clerk: &str) -> Tui {
     let db = t.path.to_str().unwrap().to_string();
-    let tui = Tui::spawn(
-        t.dir.path(),
-        &["--db", &db, "--clerk", clerk],
-        &[],
-        80,
-        24,
-    );
+    let tui = Tui::spawn(t.dir.path(), &["--db", &db, "--clerk", clerk], &[], 80, 24);
     tui.wait_for(&format!("orderdesk · {clerk}"), WAIT);
     tui
 }
@@ -52,7 +46,10 @@ fn wait_saved(t: &TempDb, clerk: &str, entry: &str) {
                 return;
             }
         }
-        assert!(Instant::now() < deadline, "the draft was not saved with {entry:?}");
+        assert!(
+            Instant::now() < deadline,
+            "the draft was not saved with {entry:?}"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -182,6 +179,94 @@ fn resizing_to_tiny_and_back_loses_nothing() {
     tui.resize(80, 24);
     tui.wait_gone("Customer card", WAIT);
     tui.wait_for("> 3 kab", WAIT);
+    tui.send(key::CTRL_Q);
+    tui.wait_exit(WAIT);
+}
+
+fn start_with_config(t: &TempDb, clerk: &str, config: &str) -> Tui {
+    let cfg = t.dir.path().join("config.toml");
+    std::fs::write(&cfg, config).unwrap();
+    let db = t.path.to_str().unwrap().to_string();
+    let tui = Tui::spawn(
+        t.dir.path(),
+        &[
+            "--db",
+            &db,
+            "--clerk",
+            clerk,
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+        &[],
+        80,
+        24,
+    );
+    tui.wait_for(&format!("orderdesk · {clerk}"), WAIT);
+    tui
+}
+
+#[test]
+fn a_full_phone_order_from_search_to_printed_slip() {
+    let t = depot();
+    let slips = t.dir.path().join("slips");
+    let mut tui = start_with_config(
+        &t,
+        "anna",
+        &format!("[printer]\ntarget = \"directory\"\ndirectory = {slips:?}\n"),
+    );
+    // The caller gives their phone number.
+    tui.type_text("030-1234567");
+    tui.wait_for("Bouwbedrijf Jansen", WAIT);
+    tui.send(key::ENTER);
+    tui.wait_for("Order lines", WAIT);
+    add_line(&mut tui, "12 bout m8", " 1 M8-BOLT");
+    add_line(&mut tui, "2,5 kabel", " 2 CABLE");
+    add_line(&mut tui, "4 LAST-ITEM", " 3 LAST-ITEM");
+    tui.send(key::F10);
+    let screen = tui.wait_for("slip written to", WAIT);
+    assert!(screen.contains("committed"), "{screen}");
+    let order = Store::open(&t.path)
+        .unwrap()
+        .orders(&OrderFilter::default())
+        .unwrap()[0]
+        .clone();
+    let slip = std::fs::read_to_string(slips.join(format!("order-{}.txt", order.number))).unwrap();
+    for want in [
+        "PICK LIST",
+        "Bouwbedrijf Jansen B.V.",
+        "A-01-1",
+        "C-09-3",
+        "D-04-2",
+        "anna",
+        "€",
+    ] {
+        assert!(slip.contains(want), "{want} missing from the slip:\n{slip}");
+    }
+    // Pick list in bin order: A-01-1 before C-09-3 before D-04-2.
+    let pos = |s: &str| slip.find(s).unwrap();
+    assert!(pos("A-01-1") < pos("C-09-3") && pos("C-09-3") < pos("D-04-2"));
+    tui.send(key::CTRL_Q);
+    tui.wait_exit(WAIT);
+}
+
+#[test]
+fn a_hanging_printer_does_not_freeze_the_screen() {
+    let t = depot();
+    let mut tui = start_with_config(
+        &t,
+        "anna",
+        "[printer]\ncommand = [\"sleep\", \"30\"]\ntimeout_secs = 2\n",
+    );
+    take_call(&mut tui, "jans", "Bouwbedrijf Jansen");
+    add_line(&mut tui, "1 m8-bolt", " 1 M8-BOLT");
+    tui.send(key::F10);
+    tui.wait_for("printing the slip", WAIT);
+    // The print command hangs; the clerk takes the next call meanwhile.
+    tui.type_text("kroon");
+    tui.wait_for("Café De Kroon", Duration::from_secs(1));
+    let screen = tui.wait_for("did not print", WAIT);
+    assert!(screen.contains("orderdesk slip 1"), "{screen}");
+    assert_eq!(Store::open(&t.path).unwrap().count_orders().unwrap(), 1);
     tui.send(key::CTRL_Q);
     tui.wait_exit(WAIT);
 }

@@ -38,7 +38,8 @@ fn lookup_empty_and_searching() {
 #[test]
 fn order_lines_with_suggestions_and_totals() {
     let (_t, mut h) = desk();
-    h.keys("jans<Enter>12 m8-bolt<Enter>2,5 kab<Enter>1 coffee<Enter>bout").unwrap();
+    h.keys("jans<Enter>12 m8-bolt<Enter>2,5 kab<Enter>1 coffee<Enter>bout")
+        .unwrap();
     snap("lines", &h);
     h.keys("<C-u><Up>").unwrap();
     snap("lines_selected", &h);
@@ -47,7 +48,8 @@ fn order_lines_with_suggestions_and_totals() {
 #[test]
 fn customer_card() {
     let (_t, mut h) = desk();
-    h.keys("jans<Enter>1 m8-bolt<Enter><F10>jans<Enter>").unwrap();
+    h.keys("jans<Enter>1 m8-bolt<Enter><F10>jans<Enter>")
+        .unwrap();
     h.app.focus_pane(orderdesk::tui::app::Pane::Card);
     snap("card", &h);
 }

@@ -53,6 +53,11 @@ pub enum Command {
     Orders(orders::OrdersCmd),
     /// Check the database: SQLite integrity, foreign keys, reserved stock against open orders
     Check,
+    /// Print (or reprint) the order slip of a committed order, to the [printer] of the config
+    Slip {
+        /// The order number
+        number: i64,
+    },
 }
 
 /// Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage, 3 not enough stock and
@@ -186,6 +191,7 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> CliResult {
+    use std::io::Write;
     let ctx = Context::new(&cli.global)?;
     init_logging(&ctx);
     let mut out = std::io::stdout().lock();
@@ -195,6 +201,18 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Stock(cmd)) => stock::run(&ctx, cmd, &mut out),
         Some(Command::Orders(cmd)) => orders::run(&ctx, cmd, &mut out),
         Some(Command::Check) => check(&ctx, &mut out),
+        Some(Command::Slip { number }) => {
+            let store = ctx.open_store()?;
+            let outcome = crate::slip::print_order(
+                &store,
+                &ctx.config.printer,
+                number,
+                chrono::Local::now().fixed_offset(),
+            )
+            .map_err(|e| Failure::new(EXIT_FAILED, e.to_string()))?;
+            writeln!(out, "order {number}: {outcome}")?;
+            Ok(())
+        }
     }
 }
 

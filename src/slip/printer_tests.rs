@@ -69,7 +69,10 @@ fn a_hanging_command_is_killed_at_the_timeout() {
         "{err}"
     );
     let pid = read_pid(&pidfile);
-    assert!(!still_running_after_kill(pid), "sleep {pid} is still running");
+    assert!(
+        !still_running_after_kill(pid),
+        "sleep {pid} is still running"
+    );
 }
 
 #[test]

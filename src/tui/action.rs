@@ -80,6 +80,7 @@ actions! {
     EditQuantity, edit_quantity, "change the quantity of the selected line", "qty", true;
     EditPrice, edit_price, "change the price of the selected line (within the band)", "price", true;
     DeleteLine, delete_line, "delete the selected line", "delete", true;
+    Reprint, reprint, "reprint the slip of the selected order on the customer card (else the last committed)", "reprint", false;
     Accept, accept, "accept the top (or selected) cross-sell suggestion", "accept", false;
     Dismiss, dismiss, "dismiss the top (or selected) cross-sell suggestion for this order", "dismiss", false;
 }

@@ -18,7 +18,22 @@ pub struct Harness {
 }
 
 impl Harness {
+    /// Slips go to a command that reads and discards them; tests of printing itself use
+    /// `with_printer`.
     pub fn new(store: Store, clerk: &str, today: NaiveDate) -> Harness {
+        let printer = crate::slip::PrinterConfig {
+            command: vec!["sh".into(), "-c".into(), "cat >/dev/null".into()],
+            ..Default::default()
+        };
+        Harness::with_printer(store, clerk, today, printer)
+    }
+
+    pub fn with_printer(
+        store: Store,
+        clerk: &str,
+        today: NaiveDate,
+        printer: crate::slip::PrinterConfig,
+    ) -> Harness {
         let keymap = Config::defaults()
             .and_then(|c| {
                 c.keymap().map_err(|e| crate::config::ConfigError::Invalid {
@@ -29,7 +44,7 @@ impl Harness {
             .unwrap_or_else(|e| panic!("the shipped keymap is broken: {e}"));
         let mut h = Harness {
             app: App::new(clerk.to_string(), keymap, today),
-            worker: WorkerState::new(store, today),
+            worker: WorkerState::new(store, today, printer),
         };
         h.pump();
         h

@@ -35,11 +35,12 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
     let (requests_tx, requests_rx) = mpsc::channel::<Request>();
 
     let worker_events = events_tx.clone();
+    let printer = ctx.config.printer.clone();
     let worker = std::thread::Builder::new()
         .name("orderdesk-worker".into())
         .spawn(move || {
             worker::run(
-                WorkerState::new(store, today),
+                WorkerState::new(store, today, printer),
                 requests_rx,
                 |r| worker_events.send(Event::Worker(r)).is_ok(),
                 POLL,

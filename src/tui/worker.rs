@@ -7,6 +7,7 @@ use crate::domain::money::Quantity;
 use crate::domain::order::{Draft, LostSaleReason, Order};
 use crate::domain::search::{CustomerIndex, CustomerRecord, ProductCandidate, rank_products};
 use crate::domain::stock::Incoming;
+use crate::slip::PrinterConfig;
 use crate::store::{CardFacts, LineFacts, NewOrder, ShortLine, StockView, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
@@ -76,6 +77,10 @@ pub enum Request {
     },
     Commit {
         order: NewOrder,
+    },
+    /// Print (or reprint) the slip of a committed order; waits at most the printer's timeout.
+    Print {
+        number: i64,
     },
     LostSale {
         customer: String,
@@ -168,6 +173,11 @@ pub enum Response {
     Short {
         lines: Vec<ShortLine>,
     },
+    /// What became of a slip: where it went, or the print command's own error.
+    Printed {
+        number: i64,
+        result: Result<String, String>,
+    },
     /// Another session changed the database.
     Changed,
     Saved,
@@ -181,14 +191,16 @@ pub enum Response {
 pub struct WorkerState {
     pub store: Store,
     pub today: NaiveDate,
+    pub printer: PrinterConfig,
     last_data_version: Option<i64>,
 }
 
 impl WorkerState {
-    pub fn new(store: Store, today: NaiveDate) -> WorkerState {
+    pub fn new(store: Store, today: NaiveDate, printer: PrinterConfig) -> WorkerState {
         WorkerState {
             store,
             today,
+            printer,
             last_data_version: None,
         }
     }
@@ -424,6 +436,17 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
             },
             Err(StoreError::Short(lines)) => Response::Short { lines },
             Err(e) => failed("committing the order", e),
+        },
+        Request::Print { number } => Response::Printed {
+            number,
+            result: crate::slip::print_order(
+                &st.store,
+                &st.printer,
+                number,
+                chrono::Local::now().fixed_offset(),
+            )
+            .map(|outcome| outcome.to_string())
+            .map_err(|e| e.to_string()),
         },
         Request::LostSale {
             customer,

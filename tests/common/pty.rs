@@ -107,7 +107,10 @@ impl Tui {
     }
 
     pub fn screen(&self) -> String {
-        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
     }
 
     /// Waits until `text` is on the screen; panics with the screen if it does not come.
@@ -175,7 +178,10 @@ impl Tui {
                 return status;
             }
             if Instant::now() > deadline {
-                panic!("orderdesk did not exit within {timeout:?}:\n{}", self.screen());
+                panic!(
+                    "orderdesk did not exit within {timeout:?}:\n{}",
+                    self.screen()
+                );
             }
             std::thread::sleep(Duration::from_millis(10));
         }

@@ -88,9 +88,12 @@ impl Lookup {
             self.total = self.items.len();
             return;
         }
+        // Narrowing is only sound while matching is by substring: a phone number is matched on
+        // its digits, where "03" may find nothing and "030-1234567" a customer.
+        let has_digits = query.chars().any(|c| c.is_ascii_digit());
         let within = match (&self.last, previous) {
             (Some((last_q, res)), Some(prev))
-                if res.narrowable && last_q == prev && query.starts_with(prev) =>
+                if res.narrowable && !has_digits && last_q == prev && query.starts_with(prev) =>
             {
                 Some(res.candidates.as_slice())
             }

@@ -87,6 +87,9 @@ pub struct App {
     pub message: Option<Message>,
     /// Committing: further commits wait.
     pub committing: bool,
+    /// The order selected among the last orders on the customer card.
+    pub card_selected: usize,
+    reprinting: Option<i64>,
     /// The order committed last, for the slip and a reprint.
     pub last_committed: Option<crate::domain::order::Order>,
     pub quit: bool,
@@ -116,6 +119,8 @@ impl App {
             message: None,
             committing: false,
             last_committed: None,
+            card_selected: 0,
+            reprinting: None,
             quit: false,
             dirty: true,
             requests: Vec::new(),
@@ -285,6 +290,7 @@ impl App {
                 self.focus_pane(panes[next]);
             }
             Action::Back => self.back(),
+            Action::Reprint => self.reprint(),
             _ => self.pane_action(action),
         }
     }
@@ -295,7 +301,23 @@ impl App {
             Pane::Lines => order::action(self, action),
             Pane::Stock => stock::action(self, action),
             Pane::Alternatives => alternatives::action(self, action),
-            Pane::Card | Pane::CrossSell => order::action(self, action),
+            Pane::Card => self.card_action(action),
+            Pane::CrossSell => order::action(self, action),
+        }
+    }
+
+    fn card_action(&mut self, action: Action) {
+        let n = self
+            .card
+            .as_ref()
+            .and_then(|c| c.facts.as_ref())
+            .map(|f| f.last_orders.len())
+            .unwrap_or(0);
+        match action {
+            Action::Up => self.card_selected = self.card_selected.saturating_sub(1),
+            Action::Down if n > 0 => self.card_selected = (self.card_selected + 1).min(n - 1),
+            Action::Confirm => self.reprint(),
+            _ => {}
         }
     }
 
@@ -332,6 +354,23 @@ impl App {
         self.lookup.query.clear();
         self.lookup.refresh(None);
         self.focus = Pane::Lookup;
+    }
+
+    /// Reprints the slip of the order selected on the customer card, else the last committed one.
+    fn reprint(&mut self) {
+        let selected = (self.focus == Pane::Card)
+            .then(|| {
+                let facts = self.card.as_ref()?.facts.as_ref()?;
+                facts.last_orders.get(self.card_selected).map(|o| o.number)
+            })
+            .flatten();
+        let Some(number) = selected.or(self.last_committed.as_ref().map(|o| o.number)) else {
+            self.warn("no order to reprint: select one on the customer card");
+            return;
+        };
+        self.info(format!("reprinting the slip of order {number}…"));
+        self.reprinting = Some(number);
+        self.request(Request::Print { number });
     }
 
     /// F8: the caller is on hold; the order is saved as parked and the desk is free.
@@ -402,6 +441,24 @@ impl App {
                 order::committed(self, *order, backordered)
             }
             Response::Short { lines } => order::short(self, lines),
+            Response::Printed { number, result } => match result {
+                Ok(outcome) => match &self.last_committed {
+                    Some(o) if o.number == number && self.reprinting != Some(number) => {
+                        let text = format!(
+                            "order {number} for {} committed; {outcome}",
+                            o.customer_name
+                        );
+                        self.info(text);
+                    }
+                    _ => self.info(format!("order {number}: {outcome}")),
+                },
+                Err(e) => {
+                    let e = e.trim_end_matches(['.', ' ']);
+                    self.error(format!(
+                        "order {number} is committed, but the slip did not print: {e} — reprint: Alt-R, or orderdesk slip {number}"
+                    ))
+                }
+            },
             Response::Changed => self.refresh_after_change(),
             Response::Saved => {}
             Response::Failed { what, error } => {

@@ -655,7 +655,11 @@ pub(super) fn committed(app: &mut App, order: Order, backordered: Vec<ShortLine>
             backordered.len()
         ));
     }
+    text.push_str("; printing the slip…");
     app.info(text);
+    app.request(Request::Print {
+        number: order.number,
+    });
     app.last_committed = Some(order);
 }
 

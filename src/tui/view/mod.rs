@@ -36,10 +36,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
+    // A long message (a printer's own error) gets a second line rather than being cut.
+    let message_rows = match &app.message {
+        Some(m) => {
+            ((m.text.chars().count() + 2).div_ceil(area.width.max(1) as usize)).clamp(1, 3) as u16
+        }
+        None => 1,
+    };
     let [header, body, message, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(message_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -130,7 +137,7 @@ fn draw_pane(
     let focused = app.focus == pane;
     match pane {
         Pane::Lookup => panes::lookup(frame, inner, app, focused, cursor),
-        Pane::Card => panes::card(frame, inner, app),
+        Pane::Card => panes::card(frame, inner, app, focused),
         Pane::Lines => lines::draw(frame, inner, app, focused, full, cursor),
         Pane::Stock => panes::stock(frame, inner, app, focused, cursor),
         Pane::Alternatives => panes::alternatives(frame, inner, app),
@@ -177,8 +184,11 @@ fn draw_message(frame: &mut Frame<'_>, area: Rect, app: &App) {
         Level::Warn => "! ",
         Level::Error => "✗ ",
     };
-    let text = text::fit(&format!("{prefix}{}", m.text), area.width as usize);
-    frame.render_widget(Paragraph::new(text).style(style), area);
+    let text = format!("{prefix}{}", m.text);
+    frame.render_widget(
+        Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 /// The footer: the main keys for the focused pane, and why commit is disabled right now.

@@ -106,7 +106,7 @@ pub fn lookup(frame: &mut Frame<'_>, area: Rect, app: &App, focused: bool, curso
     frame.render_widget(Paragraph::new(out), area);
 }
 
-pub fn card(frame: &mut Frame<'_>, area: Rect, app: &App) {
+pub fn card(frame: &mut Frame<'_>, area: Rect, app: &App, focused: bool) {
     let w = area.width as usize;
     let Some(card) = &app.card else {
         frame.render_widget(Paragraph::new("No customer chosen.").dim(), area);
@@ -213,18 +213,29 @@ pub fn card(frame: &mut Frame<'_>, area: Rect, app: &App) {
             }
         }
         if !f.last_orders.is_empty() {
-            out.push(Line::from("last orders").underlined());
-            for o in f.last_orders.iter().take(4) {
-                out.push(Line::from(fit(
-                    &format!(
-                        "  {} {} {} lines € {}",
-                        o.number,
-                        o.created_at.format("%d-%m-%y"),
-                        o.lines,
-                        o.total_incl.display_nl()
-                    ),
-                    w,
-                )));
+            out.push(Line::from("last orders (Enter or Alt-R reprints the slip)").underlined());
+            for (i, o) in f.last_orders.iter().enumerate() {
+                let sel = focused && i == app.card_selected;
+                let style = if sel {
+                    Style::new().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::new()
+                };
+                out.push(
+                    Line::from(fit(
+                        &format!(
+                            "{}{} {} {} {} lines € {}",
+                            marker(sel),
+                            o.number,
+                            o.created_at.format("%d-%m-%y"),
+                            o.status,
+                            o.lines,
+                            o.total_incl.display_nl()
+                        ),
+                        w,
+                    ))
+                    .style(style),
+                );
             }
         }
     } else {
