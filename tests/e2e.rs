@@ -41,10 +41,10 @@ fn wait_saved(t: &TempDb, clerk: &str, entry: &str) {
     let deadline = Instant::now() + WAIT;
     loop {
         let store = Store::open(&t.path).unwrap();
-        if let Some(d) = store.drafts_of(clerk).unwrap().first() {
-            if store.draft(d.id).unwrap().1 == entry {
-                return;
-            }
+        if let Some(d) = store.drafts_of(clerk).unwrap().first()
+            && store.draft(d.id).unwrap().1 == entry
+        {
+            return;
         }
         assert!(
             Instant::now() < deadline,
