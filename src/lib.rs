@@ -7,4 +7,5 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod store;
+pub mod transfer;
 pub mod tui;
