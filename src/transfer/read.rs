@@ -399,8 +399,10 @@ impl<'t> Table<'t> {
                 );
                 continue;
             }
+            let mut bad = false;
             for &i in &self.unnamed {
                 if record.get(i).is_some_and(|v| !v.trim().is_empty()) {
+                    bad = true;
                     self.problems.push(
                         line,
                         None,
@@ -417,7 +419,7 @@ impl<'t> Table<'t> {
                 columns: self.columns,
                 fields: &self.fields,
                 problems: &mut self.problems,
-                bad: false,
+                bad,
             };
             f(&mut row)?;
         }
