@@ -128,7 +128,8 @@ impl Serialize for JsonRow<'_> {
 }
 
 enum Out<'w> {
-    Csv(csv::Writer<&'w mut dyn Write>),
+    // Boxed: the csv writer carries its own buffer and state, ten times the JSON variant.
+    Csv(Box<csv::Writer<&'w mut dyn Write>>),
     Json(BufWriter<&'w mut dyn Write>),
 }
 
@@ -151,7 +152,7 @@ impl<'w> Sink<'w> {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(columns.iter().map(|c| c.name))?;
-                Out::Csv(w)
+                Out::Csv(Box::new(w))
             }
             Format::Json => {
                 let mut w = BufWriter::new(out);
