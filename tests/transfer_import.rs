@@ -537,3 +537,54 @@ fn entity_and_format_names() {
     );
     assert_eq!("json".parse::<Format>().unwrap(), Format::Json);
 }
+
+#[test]
+fn a_count_below_what_orders_reserved_imports_with_a_warning() {
+    use orderdesk::domain::ShortPolicy;
+    use orderdesk::store::{NewOrder, NewOrderLine};
+    let (_dir, mut store) = loaded();
+    store
+        .commit_order(
+            &NewOrder {
+                customer_number: "C100".into(),
+                depot: Some("UTR".into()),
+                clerk: "anna".into(),
+                reference: String::new(),
+                lines: vec![NewOrderLine {
+                    product_code: "B-M8-40".into(),
+                    quantity: q("500"),
+                    price: None,
+                    depot: None,
+                    allow_backorder: false,
+                }],
+                policy: ShortPolicy::Refuse,
+                draft_id: None,
+                price_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    let s = transfer::import_reader(
+        &mut store,
+        Entity::Stock,
+        "count.csv",
+        b"product,depot,on_hand\nB-M8-40,UTR,450\n",
+    )
+    .unwrap();
+    assert_eq!(
+        s.warnings,
+        [
+            "count.csv:2: on_hand: B-M8-40 in UTR: 450 on hand is less than the 500 open orders have reserved"
+        ]
+    );
+    let utr = &store.stock_levels("B-M8-40").unwrap()[0];
+    assert_eq!(
+        (utr.on_hand, utr.reserved),
+        (q("450"), q("500")),
+        "reserved is kept"
+    );
+    assert!(
+        !export(&store, Entity::Stock, Format::Csv).contains("500"),
+        "reserved is not exported"
+    );
+}
