@@ -1,10 +1,8 @@
 //! Writes for `orderdesk import`: all rows of a file in one transaction, so a file goes in whole
 //! or not at all.
 
-use super::catalog::{
-    self, depot_id, product_id, require_depot_id, require_product_id, supplier_id,
-};
-use super::customers::{self, customer_id, require_customer_id};
+use super::catalog::{self, require_depot_id, require_product_id};
+use super::customers::{self, require_customer_id};
 use super::rows;
 use super::{Result, Store, StoreError};
 use crate::domain::customer::Customer;
@@ -15,6 +13,14 @@ use crate::domain::stock::StockLevel;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 
+#[derive(Clone, Copy)]
+enum ById {
+    Depot,
+    Supplier,
+    Customer,
+    Product,
+}
+
 /// The import's view of one open write transaction.
 pub struct ImportTx<'a> {
     tx: &'a Transaction<'a>,
@@ -22,16 +28,32 @@ pub struct ImportTx<'a> {
 
 impl ImportTx<'_> {
     pub fn has_depot(&self, code: &str) -> Result<bool> {
-        Ok(depot_id(self.tx, code)?.is_some())
+        Ok(self.id_of(ById::Depot, code)?.is_some())
     }
     pub fn has_product(&self, code: &str) -> Result<bool> {
-        Ok(product_id(self.tx, code)?.is_some())
+        Ok(self.id_of(ById::Product, code)?.is_some())
     }
     pub fn has_customer(&self, number: &str) -> Result<bool> {
-        Ok(customer_id(self.tx, number)?.is_some())
+        Ok(self.id_of(ById::Customer, number)?.is_some())
     }
     pub fn has_supplier(&self, code: &str) -> Result<bool> {
-        Ok(supplier_id(self.tx, code)?.is_some())
+        Ok(self.id_of(ById::Supplier, code)?.is_some())
+    }
+
+    /// The id of a record by its natural key. An import asks this for every row, and preparing
+    /// the statement anew each time cost more than running it, so it comes from the cache.
+    fn id_of(&self, table: ById, key: &str) -> Result<Option<i64>> {
+        let sql = match table {
+            ById::Depot => "SELECT id FROM depots WHERE code = ?1",
+            ById::Supplier => "SELECT id FROM suppliers WHERE code = ?1",
+            ById::Customer => "SELECT id FROM customers WHERE number = ?1",
+            ById::Product => "SELECT id FROM products WHERE code = ?1",
+        };
+        Ok(self
+            .tx
+            .prepare_cached(sql)?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
     }
 
     /// The depot codes, for messages that name the ones a file could have meant.
@@ -77,7 +99,7 @@ impl ImportTx<'_> {
     }
 
     pub fn customer(&self, number: &str) -> Result<Option<Customer>> {
-        customer_id(self.tx, number)?
+        self.id_of(ById::Customer, number)?
             .map(|id| customers::load_customer(self.tx, id))
             .transpose()
     }
@@ -93,7 +115,7 @@ impl ImportTx<'_> {
     }
 
     pub fn product(&self, code: &str) -> Result<Option<Product>> {
-        product_id(self.tx, code)?
+        self.id_of(ById::Product, code)?
             .map(|id| catalog::load_product(self.tx, id))
             .transpose()
     }
