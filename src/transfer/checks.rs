@@ -38,15 +38,20 @@ impl<K: Eq + Hash> Seen<K> {
     }
 }
 
-/// Writes a row that passed its checks. A refusal by the store (a rule the checks here missed)
-/// becomes a problem of the row, so it is listed with the others; a database fault stops the
-/// import.
+/// Writes a row that passed its checks. Once the file has a problem it will be rolled back
+/// whole, so later rows are only checked, not written: a bad 100,000-row file is refused in the
+/// time its checks take. (No file refers to rows of its own kind, so skipping writes changes no
+/// check's outcome.) A refusal by the store (a rule the checks here missed) becomes a problem of
+/// the row, listed with the others; a database fault stops the import.
 pub fn save(
     row: &mut Row<'_>,
     column: &str,
-    written: crate::store::Result<()>,
+    write: impl FnOnce() -> crate::store::Result<()>,
 ) -> Result<(), ImportError> {
-    match written {
+    if !row.is_ok() || row.file_has_problems() {
+        return Ok(());
+    }
+    match write() {
         Ok(()) => Ok(()),
         Err(e @ StoreError::Sqlite(_)) => Err(e.into()),
         Err(e) => {

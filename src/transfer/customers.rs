@@ -128,7 +128,7 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
         set(&mut c.default_depot, depot.map(str::to_string));
         set(&mut c.phones, phones);
         set(&mut c.contacts, contacts);
-        checks::save(row, "number", tx.upsert_customer(&c))
+        checks::save(row, "number", || tx.upsert_customer(&c))
     })
 }
 

@@ -29,10 +29,7 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
         if let Some(city) = row.value("city") {
             depot.city = city.to_string();
         }
-        if row.is_ok() {
-            checks::save(row, "code", tx.upsert_depot(&depot))?;
-        }
-        Ok(())
+        checks::save(row, "code", || tx.upsert_depot(&depot))
     })
 }
 

@@ -182,7 +182,7 @@ fn agreement(
         valid_from,
         valid_to,
     };
-    checks::save(row, "kind", tx.upsert_agreement(&a))
+    checks::save(row, "kind", || tx.upsert_agreement(&a))
 }
 
 fn discount(text: &str) -> Result<Decimal, String> {
@@ -233,7 +233,7 @@ fn group_discount(
         valid_from,
         valid_to,
     };
-    checks::save(row, "kind", tx.upsert_group_discount(&g))
+    checks::save(row, "kind", || tx.upsert_group_discount(&g))
 }
 
 fn quantity_break(
@@ -276,7 +276,7 @@ fn quantity_break(
         min_quantity,
         price,
     };
-    checks::save(row, "kind", tx.upsert_quantity_break(&b))
+    checks::save(row, "kind", || tx.upsert_quantity_break(&b))
 }
 
 pub fn export(store: &Store, sink: &mut Sink<'_>) -> crate::store::Result<()> {

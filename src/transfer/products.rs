@@ -96,11 +96,10 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
             row.problem("pack_size", e.to_string());
             return Ok(());
         }
-        let written = match &codes {
+        checks::save(row, "code", || match &codes {
             Some(codes) => tx.upsert_product(&p, codes),
             None => tx.upsert_product_keeping_codes(&p),
-        };
-        checks::save(row, "code", written)
+        })
     })
 }
 

@@ -55,7 +55,7 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
             ends_on,
             title,
         };
-        checks::save(row, "product", tx.upsert_promotion(&promotion))
+        checks::save(row, "product", || tx.upsert_promotion(&promotion))
     })
 }
 

@@ -541,6 +541,11 @@ impl<'a> Row<'a> {
             .push(format!("{}: {column}: {message}", self.line));
     }
 
+    /// Some row of the file, this one or an earlier one, has a problem.
+    pub fn file_has_problems(&self) -> bool {
+        self.problems.total > 0
+    }
+
     /// No problem was found in this row (so far).
     pub fn is_ok(&self) -> bool {
         !self.bad

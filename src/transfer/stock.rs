@@ -89,7 +89,7 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
                 ),
             );
         }
-        checks::save(row, "product", tx.upsert_stock(product, &level))
+        checks::save(row, "product", || tx.upsert_stock(product, &level))
     })
 }
 

@@ -36,10 +36,7 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
         let (Some(p), Some(s), Some(rank)) = (product, substitute, rank) else {
             return Ok(());
         };
-        if row.is_ok() {
-            checks::save(row, "substitute", tx.upsert_substitute(p, s, rank))?;
-        }
-        Ok(())
+        checks::save(row, "substitute", || tx.upsert_substitute(p, s, rank))
     })
 }
 

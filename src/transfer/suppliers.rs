@@ -65,10 +65,7 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
                 Err(reason) => row.problem("phone", reason),
             }
         }
-        if row.is_ok() {
-            checks::save(row, "code", tx.upsert_supplier(&s))?;
-        }
-        Ok(())
+        checks::save(row, "code", || tx.upsert_supplier(&s))
     })
 }
 
