@@ -10,6 +10,7 @@ mod checks;
 mod customers;
 mod depots;
 mod prices;
+mod problems;
 mod products;
 mod promotions;
 mod read;
@@ -19,7 +20,8 @@ mod suppliers;
 mod values;
 mod write;
 
-pub use read::{Column, Problem, Rejected};
+pub use problems::{MAX_LISTED, Problem, Rejected};
+pub use read::Column;
 
 use crate::store::{ImportTx, Store, StoreError};
 use read::Table;

@@ -1,14 +1,10 @@
 //! Reading an import file: bytes to text, the delimiter, the header, and the rows with the line
-//! number a clerk sees in a text editor. Problems are collected, never returned one at a time,
-//! so a clerk fixes a whole file in one go.
+//! number a clerk sees in a text editor.
 
+use super::problems::{Problems, rejected};
 use super::{Entity, ImportError};
 use csv::StringRecord;
 use std::fmt;
-
-/// More problems than this are counted but not listed: after a thousand lines the clerk has
-/// the wrong file or a shifted column, and more lines only scroll the cause away.
-pub const MAX_LISTED: usize = 1000;
 
 /// A column of an import file. A required column must be in the header and have a value in
 /// every row; an optional one may be left out of the file.
@@ -30,76 +26,6 @@ pub(super) const fn opt(name: &'static str) -> Column {
         name,
         required: false,
     }
-}
-
-/// One thing wrong with a file, at a line (the header is line 1).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: u64,
-    pub column: Option<String>,
-    pub reason: String,
-}
-
-/// Why a file was refused. Nothing of it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejected {
-    pub file: String,
-    /// The first [`MAX_LISTED`] problems, in file order.
-    pub problems: Vec<Problem>,
-    /// All problems, also those not listed.
-    pub total: usize,
-}
-
-impl Rejected {
-    /// Each problem as `FILE:ROW: column: reason` (or `FILE:ROW: reason` for a whole row).
-    pub fn lines(&self) -> Vec<String> {
-        self.problems.iter().map(|p| self.line(p)).collect()
-    }
-
-    fn line(&self, p: &Problem) -> String {
-        match &p.column {
-            Some(c) => format!("{}:{}: {}: {}", self.file, p.line, c, p.reason),
-            None => format!("{}:{}: {}", self.file, p.line, p.reason),
-        }
-    }
-}
-
-impl fmt::Display for Rejected {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for p in &self.problems {
-            writeln!(f, "{}", self.line(p))?;
-        }
-        if self.total > self.problems.len() {
-            writeln!(
-                f,
-                "… and {} more problems not listed",
-                self.total - self.problems.len()
-            )?;
-        }
-        write!(
-            f,
-            "{}: nothing was imported ({} {})",
-            self.file,
-            self.total,
-            if self.total == 1 {
-                "problem"
-            } else {
-                "problems"
-            }
-        )
-    }
-}
-
-fn rejected(file: &str, line: u64, column: Option<&str>, reason: String) -> ImportError {
-    ImportError::Rejected(Rejected {
-        file: file.to_string(),
-        problems: vec![Problem {
-            line,
-            column: column.map(str::to_string),
-            reason,
-        }],
-        total: 1,
-    })
 }
 
 /// The text of the file without a byte order mark. Anything but UTF-8 is refused with the
@@ -219,26 +145,6 @@ impl LineCounter<'_> {
         self.line += newlines(&self.text[self.pos..start]);
         self.pos = start;
         self.line
-    }
-}
-
-#[derive(Default)]
-struct Problems {
-    listed: Vec<Problem>,
-    total: usize,
-    warnings: Vec<String>,
-}
-
-impl Problems {
-    fn push(&mut self, line: u64, column: Option<&str>, reason: String) {
-        self.total += 1;
-        if self.listed.len() < MAX_LISTED {
-            self.listed.push(Problem {
-                line,
-                column: column.map(str::to_string),
-                reason,
-            });
-        }
     }
 }
 
@@ -443,12 +349,7 @@ impl<'t> Table<'t> {
     }
 
     fn take_rejected(&mut self) -> ImportError {
-        let problems = std::mem::take(&mut self.problems);
-        ImportError::Rejected(Rejected {
-            file: self.file.clone(),
-            problems: problems.listed,
-            total: problems.total,
-        })
+        std::mem::take(&mut self.problems).into_rejected(&self.file)
     }
 }
 
