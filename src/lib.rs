@@ -8,4 +8,5 @@ pub mod config;
 pub mod domain;
 pub mod slip;
 pub mod store;
+pub mod transfer;
 pub mod tui;

@@ -1,17 +1,25 @@
 //! Writes for `orderdesk import`: all rows of a file in one transaction, so a file goes in whole
 //! or not at all.
 
-use super::catalog::{
-    self, depot_id, product_id, require_depot_id, require_product_id, supplier_id,
-};
-use super::customers::{self, customer_id, require_customer_id};
+use super::catalog::{self, require_depot_id, require_product_id};
+use super::customers::{self, require_customer_id};
 use super::rows;
 use super::{Result, Store, StoreError};
 use crate::domain::customer::Customer;
+use crate::domain::money::Quantity;
 use crate::domain::pricing::{GroupDiscount, PriceAgreement, Promotion, QuantityBreak};
-use crate::domain::product::{Depot, Product, Supplier};
+use crate::domain::product::{Depot, Product, Supplier, Unit};
 use crate::domain::stock::StockLevel;
-use rusqlite::{Transaction, params};
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+#[derive(Clone, Copy)]
+enum ById {
+    Depot,
+    Supplier,
+    Customer,
+    Product,
+}
 
 /// The import's view of one open write transaction.
 pub struct ImportTx<'a> {
@@ -20,16 +28,174 @@ pub struct ImportTx<'a> {
 
 impl ImportTx<'_> {
     pub fn has_depot(&self, code: &str) -> Result<bool> {
-        Ok(depot_id(self.tx, code)?.is_some())
+        Ok(self.id_of(ById::Depot, code)?.is_some())
     }
     pub fn has_product(&self, code: &str) -> Result<bool> {
-        Ok(product_id(self.tx, code)?.is_some())
+        Ok(self.id_of(ById::Product, code)?.is_some())
     }
     pub fn has_customer(&self, number: &str) -> Result<bool> {
-        Ok(customer_id(self.tx, number)?.is_some())
+        Ok(self.id_of(ById::Customer, number)?.is_some())
     }
     pub fn has_supplier(&self, code: &str) -> Result<bool> {
-        Ok(supplier_id(self.tx, code)?.is_some())
+        Ok(self.id_of(ById::Supplier, code)?.is_some())
+    }
+
+    /// The id of a record by its natural key. An import asks this for every row, and preparing
+    /// the statement anew each time cost more than running it, so it comes from the cache.
+    fn id_of(&self, table: ById, key: &str) -> Result<Option<i64>> {
+        let sql = match table {
+            ById::Depot => "SELECT id FROM depots WHERE code = ?1",
+            ById::Supplier => "SELECT id FROM suppliers WHERE code = ?1",
+            ById::Customer => "SELECT id FROM customers WHERE number = ?1",
+            ById::Product => "SELECT id FROM products WHERE code = ?1",
+        };
+        Ok(self
+            .tx
+            .prepare_cached(sql)?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The depot codes, for messages that name the ones a file could have meant.
+    pub fn depot_codes(&self) -> Result<Vec<String>> {
+        catalog::depot_codes(self.tx)
+    }
+
+    // The lookups below let an import change only the columns a file has: a row is laid over
+    // what the database already holds for its key.
+
+    pub fn depot(&self, code: &str) -> Result<Option<Depot>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT code, name, city FROM depots WHERE code = ?1")?
+            .query_row([code], |r| {
+                Ok(Depot {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    city: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    pub fn supplier(&self, code: &str) -> Result<Option<Supplier>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT code, name, lead_time_days, phone, email, country FROM suppliers
+                 WHERE code = ?1",
+            )?
+            .query_row([code], |r| {
+                Ok(Supplier {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    lead_time_days: r.get(2)?,
+                    phone: r.get(3)?,
+                    email: r.get(4)?,
+                    country: r.get(5)?,
+                })
+            })
+            .optional()?)
+    }
+
+    pub fn customer(&self, number: &str) -> Result<Option<Customer>> {
+        self.id_of(ById::Customer, number)?
+            .map(|id| customers::load_customer(self.tx, id))
+            .transpose()
+    }
+
+    /// The unit of a product, `None` when there is no product with this code.
+    pub fn product_unit(&self, code: &str) -> Result<Option<Unit>> {
+        let unit: Option<String> = self
+            .tx
+            .prepare_cached("SELECT unit FROM products WHERE code = ?1")?
+            .query_row([code], |r| r.get(0))
+            .optional()?;
+        unit.map(|u| rows::parse::<Unit>(&u, "unit")).transpose()
+    }
+
+    pub fn product(&self, code: &str) -> Result<Option<Product>> {
+        self.id_of(ById::Product, code)?
+            .map(|id| catalog::load_product(self.tx, id))
+            .transpose()
+    }
+
+    /// The stock row of a product in a depot, with what open orders have reserved of it.
+    pub fn stock_level(&self, product_code: &str, depot_code: &str) -> Result<Option<StockLevel>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT d.code, s.on_hand_milli, s.reserved_milli, s.min_milli, s.max_milli, s.bin
+                 FROM stock s JOIN products p ON p.id = s.product_id
+                 JOIN depots d ON d.id = s.depot_id WHERE p.code = ?1 AND d.code = ?2",
+            )?
+            .query_row([product_code, depot_code], |r| {
+                Ok(StockLevel {
+                    depot: r.get(0)?,
+                    on_hand: Quantity::from_minor(r.get(1)?),
+                    reserved: Quantity::from_minor(r.get(2)?),
+                    min_level: Quantity::from_minor(r.get(3)?),
+                    max_level: Quantity::from_minor(r.get(4)?),
+                    bin: r.get(5)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// The end date of an agreement: `None` when there is no such agreement, `Some(None)` when
+    /// it runs without end.
+    pub fn agreement_valid_to(
+        &self,
+        customer: &str,
+        product: &str,
+        valid_from: NaiveDate,
+    ) -> Result<Option<Option<NaiveDate>>> {
+        let to: Option<Option<String>> = self
+            .tx
+            .prepare_cached(
+                "SELECT a.valid_to FROM price_agreements a
+                 JOIN customers c ON c.id = a.customer_id JOIN products p ON p.id = a.product_id
+                 WHERE c.number = ?1 AND p.code = ?2 AND a.valid_from = ?3",
+            )?
+            .query_row(
+                params![customer, product, rows::date_text(valid_from)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        to.map(rows::opt_date).transpose()
+    }
+
+    /// Like [`ImportTx::agreement_valid_to`], for a group discount.
+    pub fn group_discount_valid_to(
+        &self,
+        customer: &str,
+        category: &str,
+        valid_from: NaiveDate,
+    ) -> Result<Option<Option<NaiveDate>>> {
+        let to: Option<Option<String>> = self
+            .tx
+            .prepare_cached(
+                "SELECT g.valid_to FROM group_discounts g JOIN customers c ON c.id = g.customer_id
+                 WHERE c.number = ?1 AND g.category = ?2 AND g.valid_from = ?3",
+            )?
+            .query_row(
+                params![customer, category, rows::date_text(valid_from)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        to.map(rows::opt_date).transpose()
+    }
+
+    /// The title of the promotion of a product starting on a day, if there is one.
+    pub fn promotion_title(&self, product: &str, starts_on: NaiveDate) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT pr.title FROM promotions pr JOIN products p ON p.id = pr.product_id
+                 WHERE p.code = ?1 AND pr.starts_on = ?2",
+            )?
+            .query_row(params![product, rows::date_text(starts_on)], |r| r.get(0))
+            .optional()?)
     }
 
     pub fn upsert_depot(&self, d: &Depot) -> Result<()> {
@@ -60,6 +226,11 @@ impl ImportTx<'_> {
             stmt.execute(params![cid, code, id])?;
         }
         Ok(())
+    }
+
+    /// The product alone; the customers' own codes for it stay as they are.
+    pub fn upsert_product_keeping_codes(&self, p: &Product) -> Result<()> {
+        catalog::upsert_product(self.tx, p).map(|_| ())
     }
 
     /// Sets on hand, levels and bin; the reserved quantity belongs to the orders and is kept.

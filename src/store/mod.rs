@@ -11,6 +11,7 @@ mod catalog;
 mod check;
 mod customers;
 mod desk;
+mod export;
 mod import;
 pub mod migrations;
 mod orders;
@@ -21,6 +22,7 @@ pub use catalog::{ProductHit, StockView};
 pub use check::CheckReport;
 pub use customers::{CustomerHit, CustomerSearchRow};
 pub use desk::{AgreementRow, CardFacts, DiscountRow, LineFacts, OrderRow};
+pub use export::PriceRow;
 pub use import::ImportTx;
 pub use orders::{CommittedOrder, NewOrder, NewOrderLine, OrderFilter, OrderSummary, ShortLine};
 

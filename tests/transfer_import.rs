@@ -1,0 +1,590 @@
+//! `orderdesk import`: good files of every entity go in, bad files are refused with every
+//! problem listed as `FILE:ROW: column: reason` and nothing written.
+
+mod transfer_support;
+
+use orderdesk::domain::{Language, Quantity, UnitPrice};
+use orderdesk::store::{PriceRow, Store};
+use orderdesk::transfer::{self, Entity, Format, ImportError};
+use transfer_support::{export, fixture, fresh, import, loaded, problems};
+
+fn p(s: &str) -> UnitPrice {
+    UnitPrice::parse(s).unwrap()
+}
+
+fn q(s: &str) -> Quantity {
+    Quantity::parse(s).unwrap()
+}
+
+/// Everything in the database, as the exports show it: equal snapshots mean nothing changed.
+fn snapshot(store: &Store) -> String {
+    Entity::ALL
+        .iter()
+        .map(|&e| export(store, e, Format::Csv))
+        .collect()
+}
+
+#[test]
+fn good_files_of_every_entity_import() {
+    let (_dir, mut store) = fresh();
+    let want = [
+        (Entity::Depots, 2),
+        (Entity::Suppliers, 3),
+        (Entity::Customers, 3),
+        (Entity::Products, 4),
+        (Entity::Stock, 3),
+        (Entity::Substitutes, 2),
+        (Entity::Promotions, 2),
+        (Entity::Prices, 5),
+    ];
+    for (entity, rows) in want {
+        let name = format!("{entity}.csv");
+        let summary = import(&mut store, entity, &name).unwrap();
+        assert_eq!(summary.rows, rows, "{name}");
+        assert_eq!(summary.entity, entity);
+        assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+        assert_eq!(summary.to_string(), format!("{name}: {rows} rows imported"));
+    }
+
+    let depots = store.depots().unwrap();
+    assert_eq!(depots[1].name, "Depot Rotterdam");
+
+    let suppliers = store.suppliers().unwrap();
+    assert_eq!(suppliers[0].code, "ELEC");
+    assert_eq!(suppliers[0].phone, "+49301234567");
+    assert_eq!(suppliers[1].phone, "+31302345678");
+    assert_eq!(suppliers[2].lead_time_days, 0);
+
+    let c = store.customer("C100").unwrap();
+    assert_eq!(c.vat_id, "NL812345678B01");
+    assert_eq!(c.phones, ["+31201234567", "+31612345678"]);
+    assert_eq!(c.contacts.len(), 2);
+    assert_eq!(c.contacts[0].phone, "+31612345678");
+    assert_eq!(c.contacts[1].role, "boekhouding");
+    assert_eq!(c.default_depot, "UTR");
+    assert_eq!(c.notes, "Levert graag 's ochtends, bel vooraf");
+    let c = store.customer("C200").unwrap();
+    assert_eq!(
+        c.phones,
+        ["+3232311234"],
+        "a Belgian number read as Belgian"
+    );
+    assert_eq!(c.credit_limit.cents().unwrap(), 250_000, "\"2.500,00\"");
+    assert!(c.blocked, "ja");
+    assert_eq!(
+        c.language,
+        Language::Nl,
+        "empty language: Dutch for Belgium"
+    );
+    let c = store.customer("C300").unwrap();
+    assert_eq!(c.language, Language::De, "no language column value: German");
+    assert_eq!(c.payment_terms_days, 30);
+    assert_eq!(c.contacts[0].name, "Smit ; Zn", "an escaped separator");
+
+    let k = store.product("K-3G25").unwrap();
+    assert_eq!(k.list_price, p("1.2345"));
+    assert_eq!(k.min_margin_pct.normalize().to_string(), "12.5");
+    assert_eq!(k.supplier, "ELEC");
+    assert_eq!(
+        store.product_by_customer_code("C200", "3G2.5").unwrap(),
+        Some("K-3G25".to_string())
+    );
+    assert!(store.product("S-SIL-W").unwrap().blocked);
+
+    let levels = store.stock_levels("K-3G25").unwrap();
+    assert_eq!(levels[0].on_hand, q("512.5"));
+    assert_eq!(levels[0].bin, "K-01");
+
+    assert_eq!(
+        store.substitutes("B-M8-40").unwrap(),
+        [("B-M8-50".to_string(), 1)]
+    );
+
+    let promotions = store.all_promotions().unwrap();
+    assert_eq!(promotions[1].price, p("1.10"));
+    assert_eq!(
+        promotions[1].starts_on.to_string(),
+        "2026-12-01",
+        "1-12-2026"
+    );
+
+    let mut prices = Vec::new();
+    store
+        .for_each_price(|r| {
+            prices.push(r);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(prices.len(), 5);
+    let PriceRow::Agreement(a) = &prices[1] else {
+        panic!("{prices:?}")
+    };
+    assert_eq!(a.valid_from.to_string(), "2026-02-01", "01-02-2026");
+    assert_eq!(a.valid_to, None);
+    let PriceRow::QuantityBreak(b) = &prices[4] else {
+        panic!("{prices:?}")
+    };
+    assert_eq!(b.min_quantity, q("250.5"));
+}
+
+#[test]
+fn dutch_excel_file_with_semicolons_bom_and_decimal_commas() {
+    let (_dir, mut store) = fresh();
+    let s = import(&mut store, Entity::Products, "products_excel_nl.csv").unwrap();
+    assert_eq!(s.rows, 2, "the trailing ;;;;;; line is not a row");
+    let e1 = store.product("E-1").unwrap();
+    assert_eq!(e1.list_price, p("1.25"));
+    assert_eq!(e1.cost_price, p("0.50"));
+    assert_eq!(e1.pack_size, q("10"));
+    assert_eq!(e1.vat_class.as_str(), "high", "21%");
+    assert_eq!(e1.unit.as_str(), "piece", "stuk");
+    let e2 = store.product("E-2").unwrap();
+    assert_eq!(e2.list_price, p("2.5"));
+    assert_eq!(e2.vat_class.as_str(), "low", "9");
+}
+
+#[test]
+fn bom_file_imports() {
+    let (_dir, mut store) = fresh();
+    import(&mut store, Entity::Depots, "depots_bom.csv").unwrap();
+    assert_eq!(store.depots().unwrap()[0].code, "AMS", "not \\u{{feff}}AMS");
+}
+
+#[test]
+fn header_without_rows_imports_nothing_and_succeeds() {
+    let (_dir, mut store) = fresh();
+    let s = import(&mut store, Entity::Depots, "depots_header_only.csv").unwrap();
+    assert_eq!(s.rows, 0);
+    assert_eq!(s.to_string(), "depots_header_only.csv: 0 rows imported");
+}
+
+#[test]
+fn empty_file_is_refused() {
+    let (_dir, mut store) = fresh();
+    assert_eq!(
+        problems(import(&mut store, Entity::Depots, "empty.csv")),
+        ["empty.csv:1: the file is empty; its first line must name the columns (code, name, city)"]
+    );
+}
+
+#[test]
+fn latin1_file_is_refused_with_the_line_of_the_first_bad_byte() {
+    let (_dir, mut store) = fresh();
+    let err = import(&mut store, Entity::Customers, "customers_latin1.csv").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "customers_latin1.csv:3: the file is not UTF-8 (byte 0xE9 at line 3); save it as UTF-8 (Excel: \"CSV UTF-8\")\n\
+         customers_latin1.csv: nothing was imported (1 problem)"
+    );
+    assert_eq!(store.count_customers().unwrap(), 0, "not even row 2");
+}
+
+#[test]
+fn unknown_and_misspelt_columns_are_named() {
+    let (_dir, mut store) = fresh();
+    let columns = "code, description, search_words, unit, pack_size, vat_class, list_price, \
+                   cost_price, category, supplier, min_margin_pct, blocked, customer_codes";
+    assert_eq!(
+        problems(import(
+            &mut store,
+            Entity::Products,
+            "products_wrong_column.csv"
+        )),
+        [
+            format!(
+                "products_wrong_column.csv:1: descripton: unknown column (did you mean description?); a products file has the columns {columns}"
+            ),
+            format!(
+                "products_wrong_column.csv:1: colour: unknown column; a products file has the columns {columns}"
+            ),
+            "products_wrong_column.csv:1: description: required column is missing".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn missing_required_column_is_named() {
+    let (_dir, mut store) = fresh();
+    assert_eq!(
+        problems(import(
+            &mut store,
+            Entity::Products,
+            "products_missing_column.csv"
+        )),
+        ["products_missing_column.csv:1: list_price: required column is missing"]
+    );
+}
+
+#[test]
+fn bad_numbers_negative_values_and_bad_codes() {
+    let (_dir, mut store) = fresh();
+    let f = "products_bad_numbers.csv";
+    assert_eq!(
+        problems(import(&mut store, Entity::Products, f)),
+        [
+            format!("{f}:2: list_price: '12,3,4' is not a number"),
+            format!("{f}:3: list_price: 'abc' is not a number"),
+            format!("{f}:4: cost_price: '-2' may not be negative"),
+            format!("{f}:5: pack_size: quantity must be more than 0"),
+            format!("{f}:6: pack_size: piece cannot be split: use a whole number"),
+            format!(
+                "{f}:7: unit: unknown unit 'crate' (use piece, box, pack, roll, metre, kg or litre)"
+            ),
+            format!("{f}:7: vat_class: unknown VAT class '7' (use high/21, low/9 or zero/0)"),
+            format!("{f}:7: list_price: '1,00005' has more than 4 decimals"),
+        ]
+    );
+    assert_eq!(store.count_products().unwrap(), 0);
+}
+
+#[test]
+fn duplicate_code_names_the_first_row() {
+    let (_dir, mut store) = fresh();
+    assert_eq!(
+        problems(import(
+            &mut store,
+            Entity::Products,
+            "products_duplicate.csv"
+        )),
+        ["products_duplicate.csv:7: code: duplicate code 'D-1', also on row 2"]
+    );
+    assert_eq!(store.count_products().unwrap(), 0);
+}
+
+#[test]
+fn rows_3_and_5_bad_both_reported_and_the_database_unchanged() {
+    let (_dir, mut store) = loaded();
+    // P-1 exists before; the bad file would change it.
+    transfer::import_reader(
+        &mut store,
+        Entity::Products,
+        "before.csv",
+        b"code,description,unit,vat_class,list_price\nP-1,Oud,piece,high,0.50\n",
+    )
+    .unwrap();
+    let before = snapshot(&store);
+    let f = "products_rows_3_and_5_bad.csv";
+    let err = import(&mut store, Entity::Products, f).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{f}:3: list_price: '1.00.0' is not a number\n\
+             {f}:5: description: a value is required\n\
+             {f}: nothing was imported (2 problems)"
+        )
+    );
+    assert_eq!(snapshot(&store), before);
+    assert_eq!(store.product("P-1").unwrap().description, "Oud");
+    assert!(store.product("P-3").is_err(), "a good row after a bad one");
+}
+
+#[test]
+fn line_numbers_count_blank_lines_crlf_and_quoted_line_breaks() {
+    let (_dir, mut store) = fresh();
+    let f = "products_crlf_blank_lines.csv";
+    assert_eq!(
+        problems(import(&mut store, Entity::Products, f)),
+        [
+            format!("{f}:5: list_price: 'x' is not a number"),
+            format!("{f}:8: list_price: '-1' may not be negative"),
+            format!("{f}:9: the row has 3 fields, the header has 5"),
+        ]
+    );
+}
+
+#[test]
+fn unknown_supplier_and_customer_and_a_code_given_twice() {
+    let (_dir, mut store) = loaded();
+    let f = "products_unknown_refs.csv";
+    assert_eq!(
+        problems(import(&mut store, Entity::Products, f)),
+        [
+            format!("{f}:2: supplier: unknown supplier 'NOSUP'"),
+            format!("{f}:2: customer_codes: unknown customer 'C999'"),
+            format!(
+                "{f}:3: customer_codes: customer C100 already uses code 'A1' for another product, also on row 2"
+            ),
+            format!("{f}:3: customer_codes: 'garbage' is not CUSTOMERNUMBER=THEIRCODE"),
+        ]
+    );
+}
+
+#[test]
+fn stock_with_unknown_product_and_depot() {
+    let (_dir, mut store) = loaded();
+    let before = snapshot(&store);
+    let f = "stock_unknown_refs.csv";
+    assert_eq!(
+        problems(import(&mut store, Entity::Stock, f)),
+        [
+            format!("{f}:2: product: unknown product 'NOPE'"),
+            format!("{f}:3: depot: unknown depot 'AMS' (known: UTR, RTM)"),
+            format!("{f}:4: on_hand: '-5' may not be negative"),
+            format!("{f}:5: on_hand: B-M8-40 is counted per piece: use a whole number, not 2.5"),
+            format!("{f}:7: product: duplicate stock row for K-3G25 in depot UTR, also on row 6"),
+        ]
+    );
+    assert_eq!(snapshot(&store), before);
+}
+
+#[test]
+fn customers_with_bad_values() {
+    let (_dir, mut store) = loaded();
+    let f = "customers_bad.csv";
+    assert_eq!(
+        problems(import(&mut store, Entity::Customers, f)),
+        [
+            format!("{f}:2: language: unknown language 'es' (use nl, en, de or fr)"),
+            format!(
+                "{f}:2: vat_id: '123456789' is not a VAT id (country prefix and number, like NL123456789B01)"
+            ),
+            format!("{f}:2: email: 'info@' is not an e-mail address"),
+            format!("{f}:2: credit_limit: '-100' may not be negative"),
+            format!(
+                "{f}:2: blocked: 'maybe' is not yes or no (use yes/no, true/false, 1/0 or ja/nee)"
+            ),
+            format!("{f}:2: payment_terms_days: '400' must be from 0 to 365"),
+            format!("{f}:2: default_depot: unknown depot 'AMS' (known: UTR, RTM)"),
+            format!("{f}:2: phones: '12' is not a valid phone number for NL"),
+            format!(
+                "{f}:2: contacts: 'Jan|a|b|c|d' has more than 4 parts (write Name|role|phone|email)"
+            ),
+            format!(
+                "{f}:3: country: 'Nederland' is not a two-letter country code (NL, BE, DE, FR…)"
+            ),
+            format!(
+                "{f}:4: contacts: '|inkoop|03 231 12 34' has no name (write Name|role|phone|email)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn prices_with_unknown_references_and_wrong_columns_for_the_kind() {
+    let (_dir, mut store) = loaded();
+    let before = snapshot(&store);
+    let f = "prices_bad.csv";
+    assert_eq!(
+        problems(import(&mut store, Entity::Prices, f)),
+        [
+            format!("{f}:2: customer: unknown customer 'C999'"),
+            format!("{f}:2: product: unknown product 'NOPE'"),
+            format!("{f}:3: category: must be empty for kind agreement"),
+            format!("{f}:3: valid_to: 2026-01-01 is before valid_from 2026-06-01"),
+            format!("{f}:4: discount_pct: '100' must be more than 0 and less than 100"),
+            format!("{f}:5: min_quantity: piece cannot be split: use a whole number"),
+            format!(
+                "{f}:6: kind: 'special' is not a price kind (use agreement, group_discount or quantity_break)"
+            ),
+            format!("{f}:7: price: required for kind agreement"),
+            format!("{f}:7: valid_from: '31-02-2026' is not a date (use YYYY-MM-DD or DD-MM-YYYY)"),
+            format!(
+                "{f}:9: valid_from: duplicate group discount of C100 on Fasteners from 2026-01-01, also on row 8"
+            ),
+        ]
+    );
+    assert_eq!(snapshot(&store), before);
+}
+
+#[test]
+fn substitute_equal_to_its_product() {
+    let (_dir, mut store) = loaded();
+    let f = "substitutes_bad.csv";
+    assert_eq!(
+        problems(import(&mut store, Entity::Substitutes, f)),
+        [
+            format!("{f}:2: substitute: B-M8-40 cannot be its own substitute"),
+            format!("{f}:3: substitute: unknown product 'NOPE'"),
+            format!("{f}:3: rank: '0' must be from 1 to 99"),
+            format!("{f}:5: substitute: duplicate substitute B-M8-50 for B-M8-40, also on row 4"),
+        ]
+    );
+}
+
+#[test]
+fn promotion_ending_before_it_starts() {
+    let (_dir, mut store) = loaded();
+    let f = "promotions_bad.csv";
+    assert_eq!(
+        problems(import(&mut store, Entity::Promotions, f)),
+        [
+            format!("{f}:2: ends_on: 2026-11-23 is before starts_on 2026-11-29"),
+            format!("{f}:3: starts_on: '2026/11/23' is not a date (use YYYY-MM-DD or DD-MM-YYYY)"),
+        ]
+    );
+}
+
+#[test]
+fn references_to_rows_already_in_the_database_work_across_files() {
+    // Stock refers to products imported by an earlier file, and to a depot added since.
+    let (_dir, mut store) = loaded();
+    import(&mut store, Entity::Depots, "depots_bom.csv").unwrap();
+    transfer::import_reader(
+        &mut store,
+        Entity::Stock,
+        "stock_ams.csv",
+        b"product,depot,on_hand\nB-M8-50,AMS,7\n",
+    )
+    .unwrap();
+    assert_eq!(store.stock_levels("B-M8-50").unwrap()[0].depot, "AMS");
+}
+
+#[test]
+fn upsert_changes_only_the_columns_the_file_has_and_deletes_nothing() {
+    let (_dir, mut store) = loaded();
+    let s = transfer::import_reader(
+        &mut store,
+        Entity::Products,
+        "new_prices.csv",
+        b"code;description;unit;vat_class;list_price\nB-M8-40;Bout M8x40 verzinkt;piece;high;0,37\n",
+    )
+    .unwrap();
+    assert_eq!(s.rows, 1);
+    let b = store.product("B-M8-40").unwrap();
+    assert_eq!(b.list_price, p("0.37"));
+    assert_eq!(b.cost_price, p("0.12"), "no cost_price column: kept");
+    assert_eq!(b.category, "Fasteners");
+    assert_eq!(b.supplier, "FAST");
+    assert_eq!(
+        store.product_by_customer_code("C100", "DV-8840").unwrap(),
+        Some("B-M8-40".to_string()),
+        "no customer_codes column: kept"
+    );
+    assert_eq!(store.count_products().unwrap(), 4, "nothing deleted");
+
+    // A column that is there but empty clears the value.
+    transfer::import_reader(
+        &mut store,
+        Entity::Products,
+        "clear.csv",
+        b"code,description,unit,vat_class,list_price,category,customer_codes\nB-M8-40,Bout,piece,high,0.37,,\n",
+    )
+    .unwrap();
+    let b = store.product("B-M8-40").unwrap();
+    assert_eq!(b.category, "");
+    assert_eq!(
+        store.product_by_customer_code("C100", "DV-8840").unwrap(),
+        None
+    );
+
+    // Stock counted by the warehouse: levels and bin stay.
+    transfer::import_reader(
+        &mut store,
+        Entity::Stock,
+        "count.csv",
+        b"product,depot,on_hand\nB-M8-40,UTR,1150\n",
+    )
+    .unwrap();
+    let utr = &store.stock_levels("B-M8-40").unwrap()[0];
+    assert_eq!(utr.on_hand, q("1150"));
+    assert_eq!(utr.min_level, q("200"));
+    assert_eq!(utr.bin, "A-01-1");
+
+    // An agreement re-imported without valid_to keeps its end date.
+    transfer::import_reader(
+        &mut store,
+        Entity::Prices,
+        "agreement.csv",
+        b"kind,customer,product,price,valid_from\nagreement,C100,B-M8-40,0.28,2026-01-01\n",
+    )
+    .unwrap();
+    let (agreements, _, _) = store.all_prices().unwrap();
+    assert_eq!(agreements[0].price, p("0.28"));
+    assert_eq!(agreements[0].valid_to.unwrap().to_string(), "2026-12-31");
+}
+
+#[test]
+fn header_names_are_case_insensitive_trimmed_and_in_any_order() {
+    let (_dir, mut store) = fresh();
+    transfer::import_reader(
+        &mut store,
+        Entity::Depots,
+        "depots.csv",
+        b" City ,NAME,Code\nZwolle,Depot Zwolle,ZWL\n",
+    )
+    .unwrap();
+    let d = &store.depots().unwrap()[0];
+    assert_eq!(
+        (d.code.as_str(), d.name.as_str(), d.city.as_str()),
+        ("ZWL", "Depot Zwolle", "Zwolle")
+    );
+}
+
+#[test]
+fn import_file_names_the_path_and_a_missing_file_is_a_read_error() {
+    let (_dir, mut store) = fresh();
+    let path = fixture("empty.csv");
+    let err = transfer::import_file(&mut store, Entity::Depots, &path).unwrap_err();
+    assert!(
+        err.problem_lines()[0].starts_with(&format!("{}:1: the file is empty", path.display())),
+        "{err}"
+    );
+    let err = transfer::import_file(&mut store, Entity::Depots, &fixture("nope.csv")).unwrap_err();
+    assert!(matches!(err, ImportError::Read { .. }), "{err}");
+}
+
+#[test]
+fn entity_and_format_names() {
+    for e in Entity::ALL {
+        assert_eq!(e.to_string().parse::<Entity>().unwrap(), e);
+    }
+    assert_eq!("Products".parse::<Entity>().unwrap(), Entity::Products);
+    assert!(
+        "orders"
+            .parse::<Entity>()
+            .unwrap_err()
+            .contains("use depots, suppliers")
+    );
+    assert_eq!("json".parse::<Format>().unwrap(), Format::Json);
+}
+
+#[test]
+fn a_count_below_what_orders_reserved_imports_with_a_warning() {
+    use orderdesk::domain::ShortPolicy;
+    use orderdesk::store::{NewOrder, NewOrderLine};
+    let (_dir, mut store) = loaded();
+    store
+        .commit_order(
+            &NewOrder {
+                customer_number: "C100".into(),
+                depot: Some("UTR".into()),
+                clerk: "anna".into(),
+                reference: String::new(),
+                lines: vec![NewOrderLine {
+                    product_code: "B-M8-40".into(),
+                    quantity: q("500"),
+                    price: None,
+                    depot: None,
+                    allow_backorder: false,
+                }],
+                policy: ShortPolicy::Refuse,
+                draft_id: None,
+                price_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    let s = transfer::import_reader(
+        &mut store,
+        Entity::Stock,
+        "count.csv",
+        b"product,depot,on_hand\nB-M8-40,UTR,450\n",
+    )
+    .unwrap();
+    assert_eq!(
+        s.warnings,
+        [
+            "count.csv:2: on_hand: B-M8-40 in UTR: 450 on hand is less than the 500 open orders have reserved"
+        ]
+    );
+    let utr = &store.stock_levels("B-M8-40").unwrap()[0];
+    assert_eq!(
+        (utr.on_hand, utr.reserved),
+        (q("450"), q("500")),
+        "reserved is kept"
+    );
+    assert!(
+        !export(&store, Entity::Stock, Format::Csv).contains("500"),
+        "reserved is not exported"
+    );
+}

@@ -1,0 +1,52 @@
+//! Shared by the transfer tests: fresh databases and fixture files. (Not `common`: that is the
+//! depot the store and CLI tests share.)
+#![allow(dead_code)]
+
+use orderdesk::store::Store;
+use orderdesk::transfer::{self, Entity, Format, ImportError, ImportSummary};
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+/// A new, empty database in its own temporary folder (kept alive by the returned dir).
+pub fn fresh() -> (TempDir, Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("orderdesk.db")).expect("open store");
+    (dir, store)
+}
+
+/// Imports a fixture under its bare file name, so messages read `name.csv:ROW: …`.
+pub fn import(store: &mut Store, entity: Entity, name: &str) -> Result<ImportSummary, ImportError> {
+    let bytes = std::fs::read(fixture(name)).expect("fixture");
+    transfer::import_reader(store, entity, name, &bytes)
+}
+
+/// A database with every good fixture imported, in dependency order.
+pub fn loaded() -> (TempDir, Store) {
+    let (dir, mut store) = fresh();
+    for entity in Entity::ALL {
+        let name = format!("{entity}.csv");
+        import(&mut store, entity, &name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    (dir, store)
+}
+
+pub fn export(store: &Store, entity: Entity, format: Format) -> String {
+    let mut out = Vec::new();
+    transfer::export(store, entity, format, &mut out).expect("export");
+    String::from_utf8(out).expect("export is UTF-8")
+}
+
+/// The problem lines of a refused import.
+pub fn problems(result: Result<ImportSummary, ImportError>) -> Vec<String> {
+    match result {
+        Err(e @ ImportError::Rejected(_)) => e.problem_lines(),
+        Err(e) => panic!("expected a rejected file, got: {e}"),
+        Ok(s) => panic!("expected a rejected file, but it imported: {s}"),
+    }
+}
