@@ -452,3 +452,39 @@ fn slip_command_prints_to_the_configured_printer() {
         stderr(&o)
     );
 }
+
+#[test]
+fn import_and_export_from_the_command_line() {
+    let r = Run::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    // A file with bad rows: every bad row named as FILE:ROW: column: reason, exit 1, nothing written.
+    let bad = fixtures.join("products_rows_3_and_5_bad.csv");
+    let o = r.run(&["import", "products", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    let name = bad.display().to_string();
+    assert!(e.contains(&format!("{name}:3: list_price:")), "{e}");
+    assert!(e.contains(&format!("{name}:5: description:")), "{e}");
+    assert!(e.contains("nothing imported"), "{e}");
+    let v = r.json(&["export", "products", "--format", "json"]);
+    assert!(v.as_array().unwrap().iter().all(|p| p["code"] != "P-1"));
+    // A Latin-1 file gets a clear error, not garbage.
+    let latin1 = fixtures.join("customers_latin1.csv");
+    let o = r.run(&["import", "customers", latin1.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not UTF-8"), "{}", stderr(&o));
+    // An export re-imports unchanged.
+    let out = r.t.dir.path().join("products.csv");
+    let o = r.run(&["export", "products", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = std::fs::read(&out).unwrap();
+    let o = r.run(&["import", "products", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("rows imported"));
+    let again = r.t.dir.path().join("again.csv");
+    r.run(&["export", "products", "-o", again.to_str().unwrap()]);
+    assert_eq!(before, std::fs::read(&again).unwrap());
+    let o = r.run(&["import", "nonsense", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown entity 'nonsense'"));
+}

@@ -5,6 +5,7 @@ mod customers;
 mod json;
 mod orders;
 mod stock;
+mod transfer;
 
 use crate::config::{Config, Synchronous};
 use crate::store::{OpenOptions, Store, StoreError};
@@ -51,6 +52,24 @@ pub enum Command {
     /// Create, list and show orders
     #[command(subcommand)]
     Orders(orders::OrdersCmd),
+    /// Import a CSV file (header-named columns, see docs/csv-formats.md): every row or none
+    Import {
+        /// customers, products, stock, prices, substitutes, promotions, suppliers or depots
+        entity: String,
+        /// The CSV file (UTF-8 with or without BOM; comma, semicolon or tab separated)
+        file: PathBuf,
+    },
+    /// Export an entity with the same columns the import takes
+    Export {
+        /// customers, products, stock, prices, substitutes, promotions, suppliers or depots
+        entity: String,
+        /// csv or json
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Write to this file instead of standard output
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Check the database: SQLite integrity, foreign keys, reserved stock against open orders
     Check,
     /// Print (or reprint) the order slip of a committed order, to the [printer] of the config
@@ -201,6 +220,12 @@ pub fn run(cli: Cli) -> CliResult {
         Some(Command::Stock(cmd)) => stock::run(&ctx, cmd, &mut out),
         Some(Command::Orders(cmd)) => orders::run(&ctx, cmd, &mut out),
         Some(Command::Check) => check(&ctx, &mut out),
+        Some(Command::Import { entity, file }) => transfer::import(&ctx, &entity, &file, &mut out),
+        Some(Command::Export {
+            entity,
+            format,
+            output,
+        }) => transfer::export(&ctx, &entity, &format, output.as_ref(), &mut out),
         Some(Command::Slip { number }) => {
             let store = ctx.open_store()?;
             let outcome = crate::slip::print_order(

@@ -72,13 +72,13 @@ pub(super) fn depot_codes(conn: &Connection) -> Result<Vec<String>> {
 }
 
 pub(super) fn upsert_depot(conn: &Connection, d: &Depot) -> Result<i64> {
-    Ok(conn.query_row(
-        "INSERT INTO depots (code, name, city) VALUES (?1, ?2, ?3)
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO depots (code, name, city) VALUES (?1, ?2, ?3)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, city = excluded.city
          RETURNING id",
-        params![d.code, d.name, d.city],
-        |r| r.get(0),
-    )?)
+        )?
+        .query_row(params![d.code, d.name, d.city], |r| r.get(0))?)
 }
 
 pub(super) fn supplier_id(conn: &Connection, code: &str) -> Result<Option<i64>> {
@@ -90,23 +90,26 @@ pub(super) fn supplier_id(conn: &Connection, code: &str) -> Result<Option<i64>> 
 }
 
 pub(super) fn upsert_supplier(conn: &Connection, s: &Supplier) -> Result<i64> {
-    Ok(conn.query_row(
-        "INSERT INTO suppliers (code, name, lead_time_days, phone, email, country)
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO suppliers (code, name, lead_time_days, phone, email, country)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name,
              lead_time_days = excluded.lead_time_days, phone = excluded.phone,
              email = excluded.email, country = excluded.country
          RETURNING id",
-        params![
-            s.code,
-            s.name,
-            s.lead_time_days,
-            s.phone,
-            s.email,
-            s.country
-        ],
-        |r| r.get(0),
-    )?)
+        )?
+        .query_row(
+            params![
+                s.code,
+                s.name,
+                s.lead_time_days,
+                s.phone,
+                s.email,
+                s.country
+            ],
+            |r| r.get(0),
+        )?)
 }
 
 pub(super) fn product_id(conn: &Connection, code: &str) -> Result<Option<i64>> {
@@ -200,7 +203,7 @@ pub(super) fn upsert_product(conn: &Connection, p: &Product) -> Result<i64> {
             StoreError::NotFound(format!("no supplier with code '{}'", p.supplier))
         })?)
     };
-    Ok(conn.query_row(
+    Ok(conn.prepare_cached(
         "INSERT INTO products (code, description, search_words, unit, pack_size_milli, vat_class,
              list_price_e4, cost_price_e4, category, supplier_id, min_margin_bp, blocked)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
@@ -211,6 +214,7 @@ pub(super) fn upsert_product(conn: &Connection, p: &Product) -> Result<i64> {
              category = excluded.category, supplier_id = excluded.supplier_id,
              min_margin_bp = excluded.min_margin_bp, blocked = excluded.blocked
          RETURNING id",
+    )?.query_row(
         params![
             p.code,
             p.description,

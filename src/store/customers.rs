@@ -152,8 +152,9 @@ pub(super) fn upsert_customer(conn: &Connection, c: &Customer) -> Result<i64> {
         Some(super::catalog::require_depot_id(conn, &c.default_depot)?)
     };
     let credit = c.credit_limit.cents()?;
-    let id: i64 = conn.query_row(
-        "INSERT INTO customers (number, name, visit_street, visit_postcode, visit_city,
+    let id: i64 = conn
+        .prepare_cached(
+            "INSERT INTO customers (number, name, visit_street, visit_postcode, visit_city,
              delivery_street, delivery_postcode, delivery_city, country, language, vat_id, email,
              credit_limit_cents, blocked, payment_terms_days, default_depot_id, notes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
@@ -168,29 +169,33 @@ pub(super) fn upsert_customer(conn: &Connection, c: &Customer) -> Result<i64> {
              payment_terms_days = excluded.payment_terms_days,
              default_depot_id = excluded.default_depot_id, notes = excluded.notes
          RETURNING id",
-        params![
-            c.number,
-            c.name,
-            c.visiting.street,
-            c.visiting.postcode,
-            c.visiting.city,
-            c.delivery.street,
-            c.delivery.postcode,
-            c.delivery.city,
-            c.country.code(),
-            c.language.as_str(),
-            c.vat_id,
-            c.email,
-            credit,
-            flag(c.blocked),
-            c.payment_terms_days,
-            depot_id,
-            c.notes,
-        ],
-        |r| r.get(0),
-    )?;
-    conn.execute("DELETE FROM customer_phones WHERE customer_id = ?1", [id])?;
-    conn.execute("DELETE FROM contacts WHERE customer_id = ?1", [id])?;
+        )?
+        .query_row(
+            params![
+                c.number,
+                c.name,
+                c.visiting.street,
+                c.visiting.postcode,
+                c.visiting.city,
+                c.delivery.street,
+                c.delivery.postcode,
+                c.delivery.city,
+                c.country.code(),
+                c.language.as_str(),
+                c.vat_id,
+                c.email,
+                credit,
+                flag(c.blocked),
+                c.payment_terms_days,
+                depot_id,
+                c.notes,
+            ],
+            |r| r.get(0),
+        )?;
+    conn.prepare_cached("DELETE FROM customer_phones WHERE customer_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM contacts WHERE customer_id = ?1")?
+        .execute([id])?;
     let mut phone_stmt = conn.prepare_cached(
         "INSERT INTO customer_phones (customer_id, position, phone) VALUES (?1, ?2, ?3)",
     )?;
@@ -214,16 +219,16 @@ pub(super) fn open_exposure(
     customer_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Money> {
-    let cents: i64 = conn.query_row(
-        "SELECT COALESCE(SUM(o.total_incl_cents), 0)
+    let cents: i64 = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(o.total_incl_cents), 0)
          FROM orders o JOIN customers c ON c.id = o.customer_id
          WHERE o.customer_id = ?1
            AND (o.status IN ('committed', 'picked', 'shipped')
                 OR (o.status = 'delivered'
                     AND julianday(?2) - julianday(o.created_at) <= c.payment_terms_days))",
-        params![customer_id, rows::time_text(now)],
-        |r| r.get(0),
-    )?;
+        )?
+        .query_row(params![customer_id, rows::time_text(now)], |r| r.get(0))?;
     Ok(Money::from_cents(cents))
 }
 

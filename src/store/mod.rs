@@ -146,6 +146,8 @@ impl Store {
         )
         .map_err(open_err)?;
         conn.busy_handler(Some(busy_handler)).map_err(open_err)?;
+        // Every query of the screen and the import is prepared once per connection.
+        conn.set_prepared_statement_cache_capacity(256);
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(open_err)?;
