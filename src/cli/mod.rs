@@ -225,7 +225,7 @@ pub fn run(cli: Cli) -> CliResult {
             entity,
             format,
             output,
-        }) => transfer::export(&ctx, &entity, &format, output.as_ref(), &mut out),
+        }) => transfer::export(&ctx, &entity, &format, output.as_deref(), &mut out),
         Some(Command::Slip { number }) => {
             let store = ctx.open_store()?;
             let outcome = crate::slip::print_order(

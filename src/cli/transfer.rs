@@ -10,7 +10,12 @@ fn entity(s: &str) -> CliResult<Entity> {
 }
 
 /// Imports a CSV file: every row or none. Bad rows are listed as `FILE:ROW: column: reason`.
-pub fn import(ctx: &Context, entity_name: &str, file: &PathBuf, out: &mut dyn Write) -> CliResult {
+pub fn import(
+    ctx: &Context,
+    entity_name: &str,
+    file: &std::path::Path,
+    out: &mut dyn Write,
+) -> CliResult {
     let entity = entity(entity_name)?;
     let mut store = ctx.open_store()?;
     match transfer::import_file(&mut store, entity, file) {
@@ -36,7 +41,7 @@ pub fn export(
     ctx: &Context,
     entity_name: &str,
     format: &str,
-    output: Option<&PathBuf>,
+    output: Option<&std::path::Path>,
     out: &mut dyn Write,
 ) -> CliResult {
     let entity = entity(entity_name)?;
