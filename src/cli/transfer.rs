@@ -3,7 +3,6 @@
 use super::{CliResult, Context, EXIT_FAILED, EXIT_USAGE, Failure};
 use crate::transfer::{self, Entity, ExportError, Format, ImportError};
 use std::io::Write;
-use std::path::PathBuf;
 
 fn entity(s: &str) -> CliResult<Entity> {
     s.parse::<Entity>().map_err(|e| Failure::new(EXIT_USAGE, e))
