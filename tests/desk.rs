@@ -494,3 +494,24 @@ fn a_failed_print_shows_the_command_error_and_the_order_stays() {
     assert_eq!(orders(&t).len(), 1);
     assert_eq!(h.app.message.as_ref().unwrap().level, Level::Error);
 }
+
+#[test]
+fn another_clerks_reservation_shows_up_but_their_typing_does_not() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let mut anna = desk(&t, "anna");
+    let mut bram = desk(&t, "bram");
+    anna.keys("jans<Enter>8 LAST-ITEM<Enter>").unwrap();
+    assert!(!anna.poll(), "first poll only notes where things stand");
+    use orderdesk::domain::stock::Availability;
+    let mark = |h: &Harness| h.app.order.as_ref().unwrap().availability(0);
+    assert_eq!(mark(&anna), Some(Availability::InStock));
+    // Bram typing a draft is not news for anna's screen.
+    bram.keys("kroon<Enter>5 LAST-ITEM<Enter>3 kab").unwrap();
+    assert!(!anna.poll());
+    // Bram committing is: anna's line is now short.
+    bram.keys("<C-u><F10>").unwrap();
+    assert!(anna.poll());
+    assert_eq!(mark(&anna), Some(Availability::Partial));
+    assert!(anna.screen(80, 24).contains("PART"));
+}

@@ -345,7 +345,11 @@ impl Store {
     where
         E: From<rusqlite::Error>,
     {
-        self.write(|tx| f(&ImportTx { tx }))
+        self.write(|tx| {
+            let value = f(&ImportTx { tx })?;
+            super::bump(tx, "catalog")?;
+            Ok(value)
+        })
     }
 
     /// Every price row as the prices file holds them: agreements, group discounts, quantity breaks.

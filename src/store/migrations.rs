@@ -266,5 +266,9 @@ END;
 /// "take what is there, backorder the rest" decision kept with the draft.
 const V3_SCREEN: &str = r#"
 CREATE INDEX orders_clerk ON orders(clerk, created_at);
+-- Bumped by every write that changes what other clerks' screens show (stock, prices, orders), so
+-- a session can tell "another clerk reserved stock" from "another clerk typed in a draft".
+CREATE TABLE change_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO change_counters (name, value) VALUES ('stock', 0), ('catalog', 0);
 ALTER TABLE draft_lines ADD COLUMN backorder_ok INTEGER NOT NULL DEFAULT 0 CHECK (backorder_ok IN (0, 1));
 "#;

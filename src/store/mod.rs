@@ -65,6 +65,13 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Marks, inside a write transaction, that what other screens show has changed.
+pub(crate) fn bump(conn: &Connection, counter: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE change_counters SET value = value + 1 WHERE name = ?1")?
+        .execute([counter])?;
+    Ok(())
+}
+
 /// Settings that change how the database file is used.
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
@@ -235,6 +242,15 @@ impl Store {
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// The sum of the change counters: changes when stock, orders or the assortment changed,
+    /// not when someone saved a draft.
+    pub fn shared_changes(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COALESCE(SUM(value), 0) FROM change_counters")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// A number that changes whenever another connection commits to the database: a cheap way

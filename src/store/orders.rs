@@ -311,6 +311,7 @@ fn commit(conn: &Connection, new: &NewOrder, now: DateTime<Utc>) -> Result<Commi
             }
         ],
     )?;
+    super::bump(conn, "stock")?;
     if let Some(draft) = new.draft_id {
         conn.execute("DELETE FROM drafts WHERE id = ?1", [draft])?;
     }
@@ -468,6 +469,7 @@ fn change_status(
         }
         _ => {}
     }
+    super::bump(conn, "stock")?;
     conn.execute(
         "UPDATE orders SET status = ?2 WHERE id = ?1",
         params![number, to.as_str()],

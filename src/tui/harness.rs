@@ -65,6 +65,19 @@ impl Harness {
         }
     }
 
+    /// What the terminal loop does when idle: ask whether another session changed something.
+    /// Returns whether it had.
+    pub fn poll(&mut self) -> bool {
+        match worker::handle(&mut self.worker, super::worker::Request::Poll) {
+            Some(resp) => {
+                self.app.handle_response(resp);
+                self.pump();
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn press(&mut self, key: Key) {
         self.app.handle_key(key);
         self.pump();

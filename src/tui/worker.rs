@@ -193,6 +193,7 @@ pub struct WorkerState {
     pub today: NaiveDate,
     pub printer: PrinterConfig,
     last_data_version: Option<i64>,
+    last_shared: Option<i64>,
 }
 
 impl WorkerState {
@@ -202,6 +203,7 @@ impl WorkerState {
             today,
             printer,
             last_data_version: None,
+            last_shared: None,
         }
     }
 }
@@ -460,9 +462,16 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
             .map(|_| Response::Saved)
             .unwrap_or_else(|e| failed("logging the lost sale", e)),
         Request::Poll => {
+            // data_version is free to read and moves on any commit by another connection; only
+            // then look whether it was one that matters to this screen (not a draft save).
             let v = st.store.data_version().ok()?;
-            let changed = st.last_data_version.is_some_and(|last| last != v);
+            if st.last_data_version == Some(v) {
+                return None;
+            }
             st.last_data_version = Some(v);
+            let shared = st.store.shared_changes().ok()?;
+            let changed = st.last_shared.is_some_and(|last| last != shared);
+            st.last_shared = Some(shared);
             if !changed {
                 return None;
             }
