@@ -10,6 +10,7 @@ mod bulk;
 mod catalog;
 mod check;
 mod customers;
+mod history;
 mod import;
 mod migrations;
 mod orders;
@@ -19,6 +20,7 @@ pub use bulk::BulkWriter;
 pub use catalog::{ProductHit, StockView};
 pub use check::CheckReport;
 pub use customers::CustomerHit;
+pub use history::{RECENT_ORDERS_PER_PRODUCT, SAMPLE_ORDERS};
 pub use import::ImportTx;
 pub use orders::{CommittedOrder, NewOrder, NewOrderLine, OrderFilter, OrderSummary, ShortLine};
 
