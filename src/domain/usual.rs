@@ -6,11 +6,13 @@
 //! The rules, so a clerk can trust (and explain) what the screen says:
 //! - All lines of one product on one day are one purchase (quantities summed): a customer who
 //!   splits a delivery over two lines, or calls twice in a morning, did not buy twice.
-//! - A product is *usual* when it was bought on at least [`MIN_DAYS`] different days and its
-//!   intervals are regular: at least two thirds of the intervals between purchase days lie between
-//!   half and one and a half times the median interval. The median (not the mean) and the
-//!   two-thirds share keep a holiday gap or an extra rush order from hiding an otherwise steady
-//!   rhythm, while a product bought at random moments is left out.
+//! - A product is *usual* when it was bought on at least [`MIN_DAYS`] different days, and either
+//!   often — on at least [`FREQUENT_DAYS`] days — or steadily: at least two thirds of the
+//!   intervals between purchase days lie between half and one and a half times the median
+//!   interval. Few purchases must show a rhythm before they count (three orders scattered over a
+//!   year are no habit); a product bought a dozen times a year is usual even when the customer orders
+//!   it at uneven moments, as most customers do. The median (not the mean) keeps a holiday gap or
+//!   an extra rush order from distorting the rhythm.
 //! - It stops being usual once it *lapsed*: more than `max(3 × rhythm, rhythm + 14)` days since the
 //!   last purchase. Such a customer has probably switched product or supplier, and offering it
 //!   every call would teach the clerk to ignore the list.
@@ -27,6 +29,8 @@ use std::collections::BTreeMap;
 
 /// Purchase days needed before a product counts as usual.
 pub const MIN_DAYS: usize = 3;
+/// Purchase days from which a product is usual without a steady rhythm.
+pub const FREQUENT_DAYS: usize = 6;
 
 /// One order line of the customer (a cancelled order is no purchase).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -119,7 +123,7 @@ fn assess(
     let dates: Vec<NaiveDate> = days.keys().copied().collect();
     let intervals: Vec<i64> = dates.windows(2).map(|w| (w[1] - w[0]).num_days()).collect();
     let rhythm = median_interval(&intervals)?;
-    if !is_regular(&intervals, rhythm) {
+    if days.len() < FREQUENT_DAYS && !is_steady(&intervals, rhythm) {
         return None;
     }
     let (last_date, last_day) = days.last_key_value()?;
@@ -157,7 +161,7 @@ fn median_interval(intervals: &[i64]) -> Option<i64> {
 }
 
 /// At least two thirds of the intervals within [rhythm/2, 3·rhythm/2].
-fn is_regular(intervals: &[i64], rhythm: i64) -> bool {
+fn is_steady(intervals: &[i64], rhythm: i64) -> bool {
     let inside = intervals
         .iter()
         .filter(|&&i| 2 * i >= rhythm && 2 * i <= 3 * rhythm)
@@ -287,6 +291,25 @@ mod tests {
         let history: Vec<Purchase> = dates.iter().map(|s| buy("X", d(s), 1, 100)).collect();
         // Intervals 7, 35, 3 around a median of 7: only one of three is near it.
         assert!(usual_items(&history, d("2026-02-20")).is_empty());
+    }
+
+    #[test]
+    fn bought_often_is_usual_even_at_uneven_moments() {
+        let dates = [
+            "2026-01-02",
+            "2026-01-09",
+            "2026-02-10",
+            "2026-02-13",
+            "2026-03-20",
+            "2026-03-30",
+        ];
+        let history: Vec<Purchase> = dates.iter().map(|s| buy("X", d(s), 4, 100)).collect();
+        // Intervals 7, 32, 3, 35, 10: no rhythm, but six purchases in three months.
+        let items = usual_items(&history, d("2026-04-02"));
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].rhythm_days, 10);
+        assert_eq!(items[0].reason, "usually 4 every 10 days");
+        assert!(usual_items(&history[..5], d("2026-03-22")).is_empty());
     }
 
     #[test]
