@@ -16,7 +16,7 @@ mod migrations;
 mod orders;
 mod rows;
 
-pub use bulk::BulkWriter;
+pub use bulk::{BulkLine, BulkWriter};
 pub use catalog::{ProductHit, StockView};
 pub use check::CheckReport;
 pub use customers::CustomerHit;
