@@ -377,6 +377,8 @@ fn a_version_2_database_gets_the_history_index() {
     conn.execute_batch(
         "DROP INDEX order_lines_product_order;
          CREATE INDEX order_lines_product ON order_lines(product_id);
+         DROP INDEX orders_customer_status;
+         CREATE INDEX orders_customer ON orders(customer_id, created_at);
          PRAGMA user_version = 2;",
     )
     .unwrap();
@@ -386,13 +388,24 @@ fn a_version_2_database_gets_the_history_index() {
     drop(store);
     let conn = rusqlite::Connection::open(&t.path).unwrap();
     let indexes: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'order_lines' AND sql IS NOT NULL ORDER BY name")
+        .prepare(
+            "SELECT name FROM sqlite_master
+             WHERE type = 'index' AND tbl_name IN ('orders', 'order_lines') AND sql IS NOT NULL
+             ORDER BY name",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(indexes, ["order_lines_product_order"]);
+    assert_eq!(
+        indexes,
+        [
+            "order_lines_product_order",
+            "orders_customer_status",
+            "orders_status"
+        ]
+    );
     // The window query reads the new index backwards instead of sorting.
     let plan: Vec<String> = conn
         .prepare(
@@ -409,4 +422,20 @@ fn a_version_2_database_gets_the_history_index() {
         "{plan:?}"
     );
     assert!(plan.iter().all(|d| !d.contains("TEMP B-TREE")), "{plan:?}");
+    // A customer's recent orders come from the index alone.
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id, created_at FROM orders
+             WHERE customer_id = 1 AND created_at >= '2026-01-01' AND status <> 'cancelled'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|d| d.contains("COVERING INDEX orders_customer_status")),
+        "{plan:?}"
+    );
 }
