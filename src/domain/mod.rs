@@ -1,6 +1,7 @@
 //! The pure core: everything that decides something about orders, prices, money, VAT and stock.
 //! No terminal, no database, no files here — so all of it is tested without either.
 
+pub mod crosssell;
 pub mod customer;
 pub mod entry;
 pub mod money;
@@ -10,8 +11,12 @@ pub mod pricing;
 pub mod product;
 pub mod search;
 pub mod stock;
+pub mod usual;
 pub mod vat;
 
+pub use crosssell::{
+    AnchorStats, CandidateStock, CrossSellInput, PairStats, Suggestion, SuggestionKind, cross_sell,
+};
 pub use customer::{Address, ContactPerson, Country, CreditStatus, Customer, Language};
 pub use money::{Money, MoneyError, Quantity, UnitPrice};
 pub use order::{Draft, DraftLine, Order, OrderEvent, OrderLine, OrderStatus};
@@ -20,4 +25,5 @@ pub use pricing::{
 };
 pub use product::{Depot, Product, Supplier, Unit};
 pub use stock::{Allocation, Availability, Incoming, ShortPolicy, StockLevel};
+pub use usual::{Purchase, UsualItem, usual_items};
 pub use vat::{Totals, VatClass};

@@ -12,17 +12,19 @@ mod check;
 mod customers;
 mod desk;
 mod export;
+mod history;
 mod import;
 pub mod migrations;
 mod orders;
 mod rows;
 
-pub use bulk::BulkWriter;
+pub use bulk::{BulkLine, BulkWriter};
 pub use catalog::{ProductHit, StockView};
 pub use check::CheckReport;
 pub use customers::{CustomerHit, CustomerSearchRow};
 pub use desk::{AgreementRow, CardFacts, DiscountRow, LineFacts, OrderRow};
 pub use export::PriceRow;
+pub use history::{RECENT_ORDERS_PER_PRODUCT, SAMPLE_ORDERS};
 pub use import::ImportTx;
 pub use orders::{CommittedOrder, NewOrder, NewOrderLine, OrderFilter, OrderSummary, ShortLine};
 
@@ -173,6 +175,14 @@ impl Store {
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA temp_store = MEMORY;"
         ))
         .map_err(open_err)?;
+        // Read the file through a memory map (up to 1 GiB of address space, not memory). In WAL
+        // mode SQLite empties a connection's page cache whenever another clerk commits, so
+        // without the map every history query re-reads its pages with a system call and a copy
+        // each; with it they come straight from the operating system's cache. Measured on a
+        // 500,000-order database: cross-sell for a 5-line order 16 ms -> 9 ms, a year of a busy
+        // customer's purchases 13 ms -> 10 ms (benches/crosssell.rs).
+        conn.execute_batch("PRAGMA mmap_size = 1073741824")
+            .map_err(open_err)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
