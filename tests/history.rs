@@ -405,6 +405,7 @@ fn a_version_3_database_gets_the_history_index() {
         indexes,
         [
             "order_lines_product_order",
+            "orders_clerk",
             "orders_customer_status",
             "orders_status"
         ]
