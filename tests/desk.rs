@@ -515,3 +515,137 @@ fn another_clerks_reservation_shows_up_but_their_typing_does_not() {
     assert_eq!(mark(&anna), Some(Availability::Partial));
     assert!(anna.screen(80, 24).contains("PART"));
 }
+
+/// Orders in the past, straight through the store, so history has a shape.
+fn history(t: &TempDb) {
+    use chrono::{Duration, TimeZone, Utc};
+    use orderdesk::domain::stock::ShortPolicy;
+    use orderdesk::store::{NewOrder, NewOrderLine};
+    let mut store = Store::open(&t.path).unwrap();
+    let start = Utc.with_ymd_and_hms(2026, 9, 20, 9, 0, 0).unwrap();
+    for i in 0..10 {
+        let when = start + Duration::days(7 * i);
+        // Coffee in 9 orders, bolts and cable in 9, together in 8: coffee goes with everything,
+        // so it carries no signal for bolts; cable does.
+        let mut lines = Vec::new();
+        if i >= 1 {
+            lines.push(("2", "COFFEE"));
+        }
+        if i < 9 {
+            lines.push(("10", "M8-BOLT"));
+            lines.push(("1", "CABLE"));
+        }
+        let new = NewOrder {
+            customer_number: "100002".into(),
+            depot: None,
+            clerk: "dirk".into(),
+            reference: String::new(),
+            lines: lines
+                .iter()
+                .map(|(q_, c)| NewOrderLine {
+                    product_code: (*c).into(),
+                    quantity: q(q_),
+                    price: None,
+                    depot: None,
+                    allow_backorder: false,
+                })
+                .collect(),
+            policy: ShortPolicy::Refuse,
+            draft_id: None,
+            price_date: when.date_naive(),
+        };
+        let n = store.commit_order(&new, when).unwrap().order.number;
+        for s in [
+            OrderStatus::Picked,
+            OrderStatus::Shipped,
+            OrderStatus::Delivered,
+        ] {
+            store.set_order_status(n, s, "dirk", "", when).unwrap();
+        }
+    }
+}
+
+#[test]
+fn cross_sell_suggests_takes_and_dismisses() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    history(&t);
+    let mut h = desk(&t, "anna");
+    h.keys("jans<Enter>5 m8-bolt<Enter>").unwrap();
+    let items = |h: &Harness| -> Vec<String> {
+        h.app
+            .xsell
+            .items
+            .iter()
+            .map(|(s, _)| s.product_code.clone())
+            .collect()
+    };
+    // Coffee is in every order, so being bought with bolts says nothing (no lift); cable is.
+    assert_eq!(items(&h), ["CABLE"], "{:?}", h.app.xsell.items);
+    assert_eq!(
+        h.app.xsell.items[0].0.reason,
+        "bought with M8-BOLT in 100 % of orders"
+    );
+    assert!(h.screen(80, 24).contains("+/- CABLE Installatiekabel"));
+    // One key dismisses it; it stays away for this order.
+    h.keys("-").unwrap();
+    assert!(items(&h).is_empty());
+    h.keys("1 last-item<Enter>").unwrap();
+    assert!(!items(&h).contains(&"CABLE".to_string()));
+    // With no suggestion, - is typed like any character.
+    h.keys("-2 x<Enter>").unwrap();
+    assert!(
+        message(&h).contains("must be more than 0"),
+        "{}",
+        message(&h)
+    );
+    // The next order suggests it again, and one key takes it.
+    h.keys("<C-u><F10>jans<Enter>5 m8-bolt<Enter>").unwrap();
+    assert_eq!(items(&h), ["CABLE"]);
+    h.keys("+").unwrap();
+    assert_eq!(codes(&h), ["M8-BOLT", "CABLE"]);
+    assert!(
+        !items(&h).contains(&"CABLE".to_string()),
+        "{:?}",
+        h.app.xsell.items
+    );
+}
+
+#[test]
+fn the_customers_usual_items_and_quantity() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    history(&t);
+    let mut h = desk(&t, "anna");
+    h.keys("kroon<Enter>").unwrap();
+    let card = h.app.card.as_ref().unwrap();
+    let coffee = card
+        .usual
+        .iter()
+        .find(|u| u.product_code == "COFFEE")
+        .unwrap();
+    assert_eq!(coffee.usual_quantity, q("2"));
+    assert_eq!(coffee.reason, "usually 2 every week");
+    // No quantity typed: the usual quantity is taken.
+    h.keys("koffie<Enter>").unwrap();
+    assert_eq!(
+        h.app.order.as_ref().unwrap().draft.lines[0].quantity,
+        q("2")
+    );
+    // The usual items are suggested while not on the order.
+    let items: Vec<String> = h
+        .app
+        .xsell
+        .items
+        .iter()
+        .map(|(s, _)| s.product_code.clone())
+        .collect();
+    assert!(items.contains(&"M8-BOLT".to_string()), "{items:?}");
+    // The price popup shows the last price paid.
+    h.keys("<Up>p").unwrap();
+    assert!(
+        h.screen(80, 24).contains("last paid"),
+        "{}",
+        h.screen(80, 24)
+    );
+}

@@ -204,6 +204,8 @@ pub fn rhythm_phrase(days: u32) -> String {
     let round_div = |n: u32, d: u32| (n + d / 2) / d;
     match days {
         0 | 1 => "every day".to_string(),
+        // A clerk says "every week", not "every 7 days".
+        6..=8 => "every week".to_string(),
         2..=13 => format!("every {days} days"),
         27..=34 => "every month".to_string(),
         14..=55 => format!("every {} weeks", round_div(days, 7)),
@@ -376,7 +378,9 @@ mod tests {
         let cases = [
             (1, "every day"),
             (2, "every 2 days"),
-            (7, "every 7 days"),
+            (7, "every week"),
+            (8, "every week"),
+            (9, "every 9 days"),
             (13, "every 13 days"),
             (14, "every 2 weeks"),
             (21, "every 3 weeks"),

@@ -58,6 +58,8 @@ pub struct LineFacts {
     /// Free to reserve in the line's depot now.
     pub available: Quantity,
     pub depot: String,
+    /// What this customer paid for it last time, and when (for the negotiation band).
+    pub last_paid: Option<(UnitPrice, NaiveDate)>,
 }
 
 impl Store {
@@ -256,11 +258,13 @@ impl Store {
             }
             None => Quantity::ZERO,
         };
+        let last_paid = self.last_price_paid(customer_number, product_code)?;
         Ok(LineFacts {
             product,
             resolved,
             available,
             depot: depot.to_string(),
+            last_paid,
         })
     }
 }

@@ -2,11 +2,13 @@
 //! SQLite, the printer or another clerk's transaction. `handle` is a plain function: tests and
 //! benchmarks call it directly, the screen through `spawn`.
 
+use crate::domain::crosssell::{CrossSellInput, PairStats, Suggestion, cross_sell};
 use crate::domain::customer::Customer;
 use crate::domain::money::Quantity;
 use crate::domain::order::{Draft, LostSaleReason, Order};
 use crate::domain::search::{CustomerIndex, CustomerRecord, ProductCandidate, rank_products};
 use crate::domain::stock::Incoming;
+use crate::domain::usual::{UsualItem, usual_items};
 use crate::slip::PrinterConfig;
 use crate::store::{CardFacts, LineFacts, NewOrder, ShortLine, StockView, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -75,6 +77,14 @@ pub enum Request {
         wanted: Quantity,
         depot: String,
     },
+    /// Suggestions for the order: bought-together items and the customer's usual items.
+    CrossSell {
+        seq: u64,
+        depot: String,
+        on_order: Vec<String>,
+        dismissed: Vec<String>,
+        usual: Vec<UsualItem>,
+    },
     Commit {
         order: NewOrder,
     },
@@ -134,6 +144,12 @@ pub enum Response {
     Card {
         customer: Box<Customer>,
         facts: CardFacts,
+        usual: Vec<UsualItem>,
+    },
+    CrossSell {
+        seq: u64,
+        /// Each suggestion with the product's description.
+        items: Vec<(Suggestion, String)>,
     },
     Draft {
         draft: Draft,
@@ -320,6 +336,36 @@ fn alternatives(
     })
 }
 
+fn suggestions(
+    store: &Store,
+    seq: u64,
+    depot: &str,
+    on_order: &[String],
+    dismissed: &[String],
+    usual: &[UsualItem],
+) -> Result<Response, StoreError> {
+    let pairs = if on_order.is_empty() {
+        PairStats::default()
+    } else {
+        store.co_purchases(on_order, depot, crate::store::RECENT_ORDERS_PER_PRODUCT)?
+    };
+    let usual_codes: Vec<String> = usual.iter().map(|u| u.product_code.clone()).collect();
+    let usual_stock = store.candidate_stock(&usual_codes, depot)?;
+    let found = cross_sell(&CrossSellInput {
+        on_order,
+        pairs: &pairs,
+        usual,
+        usual_stock: &usual_stock,
+        dismissed,
+    });
+    let mut items = Vec::with_capacity(found.len());
+    for s in found {
+        let description = store.product(&s.product_code)?.description;
+        items.push((s, description));
+    }
+    Ok(Response::CrossSell { seq, items })
+}
+
 fn load_customers(store: &Store, clerk: &str, now: DateTime<Utc>) -> Result<Response, StoreError> {
     let over = store.customers_over_limit(now)?;
     let rows = store.customer_search_rows()?;
@@ -351,13 +397,24 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
         Request::OpenCustomer { number } => {
             let card = st.store.customer(&number).and_then(|c| {
                 let facts = st.store.card_facts(&number, today, now)?;
+                let since = today - chrono::Days::new(365);
+                let usual = usual_items(&st.store.purchases(&number, since)?, today);
                 Ok(Response::Card {
                     customer: Box::new(c),
                     facts,
+                    usual,
                 })
             });
             card.unwrap_or_else(|e| failed("opening the customer", e))
         }
+        Request::CrossSell {
+            seq,
+            depot,
+            on_order,
+            dismissed,
+            usual,
+        } => suggestions(&st.store, seq, &depot, &on_order, &dismissed, &usual)
+            .unwrap_or_else(|e| failed("finding suggestions", e)),
         Request::NewDraft { customer, clerk } => st
             .store
             .create_draft(&customer, None, &clerk, now)
@@ -485,6 +542,7 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
 fn superseded_by(old: &Request, new: &Request) -> bool {
     match (old, new) {
         (Request::Suggest { .. }, Request::Suggest { .. })
+        | (Request::CrossSell { .. }, Request::CrossSell { .. })
         | (Request::StockSearch { .. }, Request::StockSearch { .. })
         | (Request::Stock { .. }, Request::Stock { .. })
         | (Request::Poll, Request::Poll) => true,

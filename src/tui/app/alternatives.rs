@@ -235,6 +235,7 @@ fn save_and_back(app: &mut App) {
     }
     app.alt = AltPane::default();
     app.focus = Pane::Lines;
+    super::crosssell::refresh(app);
 }
 
 /// The lost-sale reason was chosen: log it and drop the line.

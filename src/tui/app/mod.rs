@@ -3,12 +3,14 @@
 //! of the database goes out as `worker::Request`. Tests drive it with key strings.
 
 mod alternatives;
+mod crosssell;
 mod lookup;
 mod order;
 mod popup;
 mod stock;
 
 pub use alternatives::{AltChoice, AltPane, price_difference as alternatives_price_difference};
+pub use crosssell::CrossSellPane;
 pub use lookup::{Lookup, LookupItem};
 pub use order::OrderDesk;
 pub use popup::Popup;
@@ -71,6 +73,8 @@ pub struct Message {
 pub struct Card {
     pub customer: Customer,
     pub facts: Option<CardFacts>,
+    /// What the customer buys regularly, most due first.
+    pub usual: Vec<crate::domain::usual::UsualItem>,
 }
 
 pub struct App {
@@ -84,6 +88,7 @@ pub struct App {
     pub order: Option<OrderDesk>,
     pub stock: StockPane,
     pub alt: AltPane,
+    pub xsell: CrossSellPane,
     pub message: Option<Message>,
     /// Committing: further commits wait.
     pub committing: bool,
@@ -116,6 +121,7 @@ impl App {
             order: None,
             stock: StockPane::new(),
             alt: AltPane::default(),
+            xsell: CrossSellPane::default(),
             message: None,
             committing: false,
             last_committed: None,
@@ -302,7 +308,7 @@ impl App {
             Pane::Stock => stock::action(self, action),
             Pane::Alternatives => alternatives::action(self, action),
             Pane::Card => self.card_action(action),
-            Pane::CrossSell => order::action(self, action),
+            Pane::CrossSell => crosssell::action(self, action),
         }
     }
 
@@ -351,6 +357,7 @@ impl App {
         self.order = None;
         self.card = None;
         self.alt = AltPane::default();
+        self.xsell = CrossSellPane::default();
         self.lookup.query.clear();
         self.lookup.refresh(None);
         self.focus = Pane::Lookup;
@@ -391,6 +398,7 @@ impl App {
         self.lookup.upsert_draft(o.draft);
         self.card = None;
         self.alt = AltPane::default();
+        self.xsell = CrossSellPane::default();
         self.lookup.query.clear();
         self.lookup.refresh(None);
         self.focus = Pane::Lookup;
@@ -410,18 +418,26 @@ impl App {
                 recent,
                 drafts,
             } => lookup::loaded(self, index, recent, drafts),
-            Response::Card { customer, facts } => match &mut self.card {
-                Some(card) if card.customer.number == customer.number => {
-                    card.customer = *customer;
-                    card.facts = Some(facts);
+            Response::Card {
+                customer,
+                facts,
+                usual,
+            } => {
+                let changed = self
+                    .card
+                    .as_ref()
+                    .is_none_or(|c| c.customer.number != customer.number || c.usual != usual);
+                self.card = Some(Card {
+                    customer: *customer,
+                    facts: Some(facts),
+                    usual,
+                });
+                // The usual items feed the suggestions.
+                if changed {
+                    crosssell::refresh(self);
                 }
-                _ => {
-                    self.card = Some(Card {
-                        customer: *customer,
-                        facts: Some(facts),
-                    })
-                }
-            },
+            }
+            Response::CrossSell { seq, items } => crosssell::loaded(self, seq, items),
             Response::Draft { draft, entry } => {
                 self.opening = false;
                 order::opened(self, draft, entry);

@@ -144,6 +144,7 @@ pub(super) fn opened(app: &mut App, mut draft: Draft, entry: String) {
         app.info("parked order taken up again");
     }
     refresh_all_lines(app);
+    super::crosssell::refresh(app);
     app.focus = Pane::Lines;
     suggest(app);
 }
@@ -220,10 +221,17 @@ pub(super) fn take_text(app: &mut App, key: &Key) -> bool {
     let Some(o) = &mut app.order else {
         return false;
     };
-    // + and - on an empty entry take or dismiss the top cross-sell suggestion.
-    if o.entry.is_empty() && matches!(key.text_char(), Some('+') | Some('-')) {
+    // + and - on an empty entry take or dismiss the top cross-sell suggestion (when there is
+    // one; otherwise they are typed like any character).
+    if o.entry.is_empty()
+        && matches!(key.text_char(), Some('+') | Some('-'))
+        && super::crosssell::has_items(app)
+    {
         return false;
     }
+    let Some(o) = &mut app.order else {
+        return false;
+    };
     match o.entry.handle(key) {
         Edit::Changed => {
             save(app);
@@ -370,8 +378,25 @@ fn clear_entry(app: &mut App) {
 }
 
 /// The usual quantity the customer buys of a product, when known.
-fn usual_quantity(_app: &App, _code: &str) -> Option<Quantity> {
-    None
+fn usual_quantity(app: &App, code: &str) -> Option<Quantity> {
+    let customer = &app.order.as_ref()?.draft.customer_number;
+    let card = app
+        .card
+        .as_ref()
+        .filter(|c| &c.customer.number == customer)?;
+    card.usual
+        .iter()
+        .find(|u| u.product_code == code)
+        .map(|u| u.usual_quantity)
+}
+
+/// Adds a line as if `text` had been typed and Enter pressed, for a product already known (a
+/// taken suggestion, a product picked in the stock check).
+pub(super) fn add_typed_line(app: &mut App, text: &str, code: &str) {
+    match parse_line_entry(text) {
+        Ok(entry) => add_line(app, entry, code.to_string(), text.to_string()),
+        Err(e) => app.error(e.to_string()),
+    }
 }
 
 fn add_line(app: &mut App, entry: LineEntry, code: String, text: String) {
@@ -477,6 +502,7 @@ fn new_line(app: &mut App, facts: LineFacts, new: NewLine) {
     o.facts.push(Some(facts));
     let index = o.draft.lines.len() - 1;
     save(app);
+    super::crosssell::refresh(app);
     if needs_alternatives {
         alternatives::open(app, index);
     } else {
@@ -513,7 +539,8 @@ pub(super) fn action(app: &mut App, action: Action) {
             app.popups.push(Popup::price(i, &current));
         }
         (Action::DeleteLine, Some(i)) => delete_line(app, i),
-        (Action::Accept, _) | (Action::Dismiss, _) => {}
+        (Action::Accept, _) => super::crosssell::accept(app),
+        (Action::Dismiss, _) => super::crosssell::dismiss(app),
         _ => {}
     }
 }
@@ -534,6 +561,7 @@ pub(super) fn delete_line(app: &mut App, i: usize) {
         app.alt = Default::default();
     }
     save(app);
+    super::crosssell::refresh(app);
     app.info(format!("line {} {} deleted", i + 1, line.product_code));
 }
 
@@ -644,6 +672,7 @@ pub(super) fn committed(app: &mut App, order: Order, backordered: Vec<ShortLine>
     let name = order.customer_name.clone();
     app.order = None;
     app.alt = Default::default();
+    app.xsell = Default::default();
     app.lookup.note_recent(&order.customer_number);
     app.lookup.query.clear();
     app.lookup.refresh(None);

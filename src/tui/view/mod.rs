@@ -141,7 +141,7 @@ fn draw_pane(
         Pane::Lines => lines::draw(frame, inner, app, focused, full, cursor),
         Pane::Stock => panes::stock(frame, inner, app, focused, cursor),
         Pane::Alternatives => panes::alternatives(frame, inner, app),
-        Pane::CrossSell => panes::cross_sell(frame, inner, app),
+        Pane::CrossSell => panes::cross_sell(frame, inner, app, focused),
     }
 }
 

@@ -241,6 +241,22 @@ pub fn card(frame: &mut Frame<'_>, area: Rect, app: &App, focused: bool) {
     } else {
         out.push(Line::from("loading…").dim());
     }
+    if !card.usual.is_empty() {
+        out.push(Line::from("usual items").underlined());
+        for u in card.usual.iter().take(6) {
+            let due = if u.due { " · DUE" } else { "" };
+            out.push(Line::from(fit(
+                &format!(
+                    "  {} {} · last {} on {}{due}",
+                    u.product_code,
+                    u.reason,
+                    u.last_price.display_nl(),
+                    u.last_date.format("%d-%m")
+                ),
+                w,
+            )));
+        }
+    }
     if !c.notes.is_empty() {
         out.push(Line::from(fit(&format!("notes: {}", c.notes), w)).italic());
     }
@@ -469,13 +485,57 @@ pub fn alternatives(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(out), area);
 }
 
-/// The top cross-sell suggestions as lines, for the pane and for the foot of the order lines.
+/// The top cross-sell suggestions as lines, for the foot of the order lines: `+` takes the
+/// first, `-` dismisses it.
 pub fn cross_sell_lines(app: &App, w: usize, rows: usize) -> Vec<Line<'static>> {
-    let _ = (app, w);
-    vec![Line::from(""); rows]
+    let mut out = Vec::new();
+    for (i, (s, description)) in app.xsell.items.iter().take(rows).enumerate() {
+        let key = if i == 0 { "+/-" } else { "   " };
+        let text = format!("{key} {} {} — {}", s.product_code, description, s.reason);
+        out.push(Line::from(fit(&text, w)).italic());
+    }
+    while out.len() < rows {
+        out.push(Line::from(""));
+    }
+    out
 }
 
-pub fn cross_sell(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let lines = cross_sell_lines(app, area.width as usize, area.height as usize);
-    frame.render_widget(Paragraph::new(lines), area);
+pub fn cross_sell(frame: &mut Frame<'_>, area: Rect, app: &App, focused: bool) {
+    let w = area.width as usize;
+    let mut out = Vec::new();
+    if app.order.is_none() {
+        out.push(Line::from("Suggestions appear with an order.").dim());
+    } else if app.xsell.items.is_empty() {
+        out.push(Line::from("No suggestions: nothing in stock goes with this order.").dim());
+    }
+    for (i, (s, description)) in app.xsell.items.iter().enumerate() {
+        let sel = focused && i == app.xsell.selected;
+        let style = if sel {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        let qty = s
+            .quantity
+            .map(|q| format!("{} × ", q.display_nl()))
+            .unwrap_or_default();
+        out.push(
+            Line::from(fit(
+                &format!("{}{qty}{} {description}", marker(sel), s.product_code),
+                w,
+            ))
+            .style(style),
+        );
+        out.push(Line::from(fit(&format!("    {}", s.reason), w)).dim());
+    }
+    if !app.xsell.items.is_empty() {
+        out.push(
+            Line::from(fit(
+                "Enter/+ takes it · -/Del dismisses it for this order",
+                w,
+            ))
+            .dim(),
+        );
+    }
+    frame.render_widget(Paragraph::new(out).wrap(Wrap { trim: false }), area);
 }

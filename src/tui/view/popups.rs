@@ -106,6 +106,16 @@ pub fn draw(frame: &mut Frame<'_>, body: Rect, app: &App, cursor: &mut Cursor) {
                             )));
                         }
                     }
+                    if let Some((price, date)) = f.last_paid {
+                        lines.push(Line::from(fit(
+                            &format!(
+                                "last paid       {}  on {}",
+                                price.display_nl(),
+                                date.format("%d-%m-%Y")
+                            ),
+                            w,
+                        )));
+                    }
                     lines.push(
                         Line::from(fit(
                             &format!(
