@@ -1,0 +1,100 @@
+//! Several clerks' processes committing 5-line orders on one database file at once: orders per
+//! second, and the median, 99th percentile and maximum time of one commit (goal: p99 ≤ 5 ms,
+//! max ≤ 50 ms with 4 processes).
+//!
+//! `cargo bench --bench commit_concurrency` — env `COMMITS` (per process, default 500) and
+//! `PROCESSES` (default "1,4").
+
+#[path = "support/mod.rs"]
+mod support;
+
+use orderdesk::domain::Quantity;
+use orderdesk::domain::stock::ShortPolicy;
+use orderdesk::store::{NewOrder, NewOrderLine, Store};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// A child: commits `n` orders and prints each commit's time in microseconds.
+fn child(path: &str, n: usize, seed: usize) {
+    let mut store = Store::open(std::path::Path::new(path)).expect("open");
+    let customers = store.sample_customer_numbers(500).expect("customers");
+    let products = store.sample_product_codes(2000).expect("products");
+    let today = support::today();
+    for k in 0..n {
+        let i = k * 4 + seed;
+        let order = NewOrder {
+            customer_number: customers[(i * 13) % customers.len()].clone(),
+            depot: None,
+            clerk: format!("bench{seed}"),
+            reference: String::new(),
+            lines: (0..5)
+                .map(|j| NewOrderLine {
+                    product_code: products[(i * 31 + j * 101) % products.len()].clone(),
+                    quantity: Quantity::from_minor(1000),
+                    price: None,
+                    depot: None,
+                    allow_backorder: false,
+                })
+                .collect(),
+            policy: ShortPolicy::Backorder,
+            draft_id: None,
+            price_date: today,
+        };
+        let started = Instant::now();
+        store
+            .commit_order(&order, chrono::Utc::now())
+            .expect("commit");
+        println!("{}", started.elapsed().as_micros());
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("child") {
+        child(&args[2], args[3].parse().expect("n"), args[4].parse().expect("seed"));
+        return;
+    }
+    let commits: usize = std::env::var("COMMITS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
+    let processes: Vec<usize> = std::env::var("PROCESSES")
+        .unwrap_or_else(|_| "1,4".into())
+        .split(',')
+        .filter_map(|p| p.trim().parse().ok())
+        .collect();
+    let source = support::bench_db("benchmark");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.db");
+    let exe = std::env::current_exe().expect("own path");
+    for &procs in &processes {
+        std::fs::copy(&source, &path).expect("copy the bench database");
+        let started = Instant::now();
+        let children: Vec<_> = (0..procs)
+            .map(|seed| {
+                Command::new(&exe)
+                    .args(["child", path.to_str().expect("utf-8 path"), &commits.to_string(), &seed.to_string()])
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .expect("spawn a clerk process")
+            })
+            .collect();
+        let mut samples: Vec<f64> = Vec::new();
+        for mut c in children {
+            let out = c.stdout.take().expect("stdout");
+            for line in BufReader::new(out).lines() {
+                let us: f64 = line.expect("line").trim().parse().expect("micros");
+                samples.push(us / 1000.0);
+            }
+            assert!(c.wait().expect("wait").success(), "a clerk process failed");
+        }
+        let wall = started.elapsed().as_secs_f64();
+        let n = samples.len();
+        let (p50, p99, max) = support::stats(&mut samples);
+        println!(
+            "{procs} process(es) × {commits} commits of 5 lines: {:.0} orders/s; commit p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms",
+            n as f64 / wall
+        );
+        let store = Store::open(&path).expect("open");
+        let report = store.check().expect("check");
+        println!("  check after the run: {} fault(s)", report.faults.len());
+    }
+}

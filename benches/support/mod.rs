@@ -1,0 +1,51 @@
+//! The database the benchmarks run on: `ORDERDESK_BENCH_DB` if set, else a demo depot generated
+//! once into `target/` and reused (the benchmark size takes about a minute to generate).
+#![allow(dead_code)]
+
+use orderdesk::demo::{DemoSize, generate};
+use orderdesk::store::Store;
+use std::path::PathBuf;
+
+/// The date the benchmark depots are generated for, so prices and promotions are repeatable.
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("a valid date")
+}
+
+/// `size`: "benchmark" (100k customers, 1M products, 500k orders) or "default".
+pub fn bench_db(size: &str) -> PathBuf {
+    if let Some(p) = std::env::var_os("ORDERDESK_BENCH_DB") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let path = target.join(format!("bench-depot-{size}.db"));
+    if !path.exists() {
+        let demo = match size {
+            "benchmark" => DemoSize::benchmark(),
+            _ => DemoSize::default_size(),
+        };
+        let tmp = path.with_extension("partial");
+        let _ = std::fs::remove_file(&tmp);
+        eprintln!("generating the {size} demo depot into {} (once)…", path.display());
+        let mut store = Store::open(&tmp).expect("open the bench database");
+        let summary = generate(&mut store, &demo, today()).expect("generate the demo depot");
+        eprintln!("{summary}");
+        drop(store);
+        for ext in ["partial-wal", "partial-shm"] {
+            let _ = std::fs::remove_file(path.with_extension(ext));
+        }
+        std::fs::rename(&tmp, &path).expect("move the bench database in place");
+    }
+    path
+}
+
+/// Median, 99th percentile and maximum of `samples` (sorted in place).
+pub fn stats(samples: &mut [f64]) -> (f64, f64, f64) {
+    samples.sort_by(f64::total_cmp);
+    if samples.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    (at(0.5), at(0.99), samples[samples.len() - 1])
+}
