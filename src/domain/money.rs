@@ -374,11 +374,9 @@ pub fn format_nl(value: Decimal, dp: u32) -> String {
         out.push('-');
     }
     out.push_str(&grouped);
-    if let Some(f) = frac_part {
-        if !f.is_empty() {
-            out.push(',');
-            out.push_str(&f);
-        }
+    if let Some(f) = frac_part.filter(|f| !f.is_empty()) {
+        out.push(',');
+        out.push_str(&f);
     }
     out
 }
