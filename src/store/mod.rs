@@ -11,15 +11,20 @@ mod catalog;
 mod check;
 mod customers;
 mod import;
+mod inspect;
 mod migrations;
 mod orders;
 mod rows;
 
-pub use bulk::BulkWriter;
+pub use bulk::{
+    BulkAgreement, BulkCount, BulkCustomer, BulkEvent, BulkGroupDiscount, BulkIncoming, BulkLine,
+    BulkOrder, BulkProduct, BulkPromotion, BulkStock, BulkWriter,
+};
 pub use catalog::{ProductHit, StockView};
 pub use check::CheckReport;
 pub use customers::CustomerHit;
 pub use import::ImportTx;
+pub use inspect::{SchemaObject, TableDigest};
 pub use orders::{CommittedOrder, NewOrder, NewOrderLine, OrderFilter, OrderSummary, ShortLine};
 
 use crate::domain::MoneyError;
@@ -118,15 +123,16 @@ impl Store {
                 found: rusqlite::version().to_string(),
             });
         }
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() && !dir.exists() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Invalid(format!(
-                        "cannot create the database folder {}: {e}",
-                        dir.display()
-                    ))
-                })?;
-            }
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Invalid(format!(
+                    "cannot create the database folder {}: {e}",
+                    dir.display()
+                ))
+            })?;
         }
         let open_err = |source| StoreError::Open {
             path: path.display().to_string(),
