@@ -2,5 +2,6 @@
 //!
 //! `domain` decides, `store` remembers, `cli` and the screen talk to the clerk.
 
+pub mod demo;
 pub mod domain;
 pub mod store;
