@@ -483,3 +483,41 @@ fn some_customers_are_blocked_or_over_their_limit() {
     assert!((1..15).contains(&blocked), "{blocked} blocked");
     assert!((1..30).contains(&over), "{over} over their limit");
 }
+
+#[test]
+fn tiny_and_empty_depots_are_consistent_too() {
+    for (customers, products, orders) in [(0, 0, 0), (1, 1, 1), (3, 8, 40), (20, 0, 0)] {
+        let dir = tempfile::tempdir().unwrap();
+        let size = DemoSize {
+            customers,
+            products,
+            orders,
+            seed: 3,
+        };
+        let mut store = Store::open(&dir.path().join("tiny.db")).unwrap();
+        let summary = generate(&mut store, &size, today()).unwrap();
+        assert_eq!(
+            (summary.customers, summary.products, summary.orders),
+            (customers, products, orders)
+        );
+        let report = store.check().unwrap();
+        assert!(report.is_clean(), "{size:?}: {:#?}", report.faults);
+        assert!(
+            summary.to_string().contains(&format!("{orders} orders")),
+            "{summary}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("none.db")).unwrap();
+    let size = DemoSize {
+        customers: 0,
+        products: 10,
+        orders: 5,
+        seed: 1,
+    };
+    assert!(matches!(
+        generate(&mut store, &size, today()),
+        Err(DemoError::Size(_))
+    ));
+    assert!(store.is_empty().unwrap());
+}

@@ -1,19 +1,18 @@
-//! Suppliers and the assortment: product families from `assets/demo/products.txt` unfolded into
-//! items. First the memorable items (M8-BOLT…), then every variant of every family once (the
-//! core range a clerk sells daily), then the long tail: the same kinds of things from other
-//! suppliers' ranges, under their brand. Also the quantity breaks, the phased-out products with
-//! their substitutes, and the bundles of products that are bought together.
+//! The assortment: product families from `assets/demo/products.txt` unfolded into items. First
+//! the memorable items (M8-BOLT…), then every variant of every family once (the core range a
+//! clerk sells daily), then the long tail: the same kinds of things from other suppliers'
+//! ranges, under their brand. Also the quantity breaks and which products are phased out.
 
-use super::rng::{self, DemoRng, between, chance, streams, word, zipf};
-use super::text;
-use super::words::{BundleItem, Land, Words};
+use super::related;
+use super::rng::{self, DemoRng, between, chance, streams, zipf};
+use super::suppliers::{self, SupplierInfo, Suppliers};
+use super::words::Words;
 use super::{Batch, Buf, DemoError, DemoSize};
 use crate::domain::money::{Quantity, UnitPrice};
-use crate::domain::product::{Product, Supplier, Unit};
+use crate::domain::product::{Product, Unit};
 use crate::domain::vat::VatClass;
 use crate::store::BulkProduct;
 use rand::Rng;
-use rand::seq::SliceRandom;
 use rust_decimal::Decimal;
 use std::sync::mpsc::SyncSender;
 
@@ -54,10 +53,6 @@ impl Item {
     pub fn sold_on(&self, day: i64) -> bool {
         self.blocked_from.is_none_or(|from| day < from)
     }
-}
-
-pub struct SupplierInfo {
-    pub lead_days: i64,
 }
 
 /// Products that are bought together.
@@ -133,145 +128,6 @@ fn category_prefix(category: &str) -> String {
         .to_ascii_uppercase()
 }
 
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-/// The suppliers as the assortment needs them.
-struct Suppliers {
-    info: Vec<SupplierInfo>,
-    /// Supplier indexes per category, main supplier first.
-    by_category: Vec<Vec<u32>>,
-    /// The brand each supplier's own range is sold under.
-    brands: Vec<String>,
-}
-
-fn suppliers(
-    words: &Words,
-    size: &DemoSize,
-    out: &SyncSender<Batch>,
-) -> Result<Suppliers, DemoError> {
-    let mut rng = rng::stream(size.seed, streams::SUPPLIERS);
-    let ncat = words.categories.len();
-    // About 40 for 5,000 products, growing with the square root of the assortment.
-    let count = ((size.products as f64).sqrt() * 0.566)
-        .round()
-        .max(ncat as f64) as usize;
-    let mut info = Vec::with_capacity(count);
-    let mut by_category = vec![Vec::new(); ncat];
-    let mut brands = Vec::with_capacity(count);
-    let mut buf = Buf::new(Batch::Suppliers);
-    for i in 0..count {
-        let category = i % ncat;
-        let land = match rng.random_range(0..100) {
-            0..50 => Land::Nl,
-            50..62 => Land::Be,
-            62..92 => Land::De,
-            _ => Land::Fr,
-        };
-        let specialties: Vec<&[&str; 4]> = words
-            .specialties
-            .iter()
-            .filter(|s| s[0] == words.categories[category])
-            .collect();
-        let specialty = specialties
-            .get(rng.random_range(0..specialties.len().max(1)))
-            .copied();
-        let (surname, spec, legal_key, email_box) = match land {
-            Land::Nl => (
-                word(&mut rng, &words.last.nl),
-                specialty.map(|s| s[1]),
-                "NL",
-                "verkoop",
-            ),
-            Land::Be => (
-                word(&mut rng, &words.last_be),
-                specialty.map(|s| s[1]),
-                "BE-nl",
-                "verkoop",
-            ),
-            Land::De => (
-                word(&mut rng, &words.last.de),
-                specialty.map(|s| s[2]),
-                "DE",
-                "vertrieb",
-            ),
-            Land::Fr => (
-                word(&mut rng, &words.last.fr),
-                specialty.map(|s| s[3]),
-                "FR",
-                "ventes",
-            ),
-        };
-        let legal = word(&mut rng, Words::keyed(&words.legal, legal_key));
-        let core_name = format!("{} {}", capitalize(surname), spec.unwrap_or("Groothandel"));
-        let name = if legal.is_empty() {
-            core_name.clone()
-        } else {
-            format!("{core_name} {legal}")
-        };
-        let city = words
-            .cities
-            .iter()
-            .filter(|c| c.land == land)
-            .nth(zipf(&mut rng, 8))
-            .or_else(|| words.cities.iter().find(|c| c.land == land));
-        let phone = city
-            .map(|c| text::landline(&mut rng, land, c.area))
-            .unwrap_or_default();
-        let lead_time_days = if chance(&mut rng, 0.1) {
-            between(&mut rng, 14, 21)
-        } else {
-            match land {
-                Land::Nl => between(&mut rng, 1, 5),
-                Land::Be => between(&mut rng, 2, 7),
-                Land::De => between(&mut rng, 3, 12),
-                Land::Fr => between(&mut rng, 5, 14),
-            }
-        };
-        let domain = format!(
-            "{}.{}",
-            text::slug(&core_name),
-            text::top_level_domain(land)
-        );
-        info.push(SupplierInfo {
-            lead_days: lead_time_days,
-        });
-        by_category[category].push(i as u32);
-        brands.push(
-            surname
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .collect::<String>()
-                .to_uppercase(),
-        );
-        buf.push(
-            out,
-            (
-                i as i64 + 1,
-                Supplier {
-                    code: format!("SUP-{:04}", i + 1),
-                    name,
-                    lead_time_days: lead_time_days as u32,
-                    phone,
-                    email: format!("{email_box}@{domain}"),
-                    country: land.code().to_string(),
-                },
-            ),
-        )?;
-    }
-    buf.flush(out)?;
-    Ok(Suppliers {
-        info,
-        by_category,
-        brands,
-    })
-}
-
 /// (family, variant, qualifier, tier) of every product to make, in id order.
 fn plan(words: &Words, size: &DemoSize, rng: &mut DemoRng) -> Vec<(usize, usize, usize, Tier)> {
     let mut plan = Vec::with_capacity(size.products);
@@ -325,7 +181,7 @@ pub fn generate(
         info: suppliers,
         by_category: suppliers_by_category,
         brands,
-    } = suppliers(words, size, out)?;
+    } = suppliers::generate(words, size, out)?;
     let mut rng = rng::stream(size.seed, streams::PRODUCTS);
     let plan = plan(words, size, &mut rng);
     let ncat = words.categories.len();
@@ -479,8 +335,8 @@ pub fn generate(
     }
     products.flush(out)?;
     break_buf.flush(out)?;
-    let replacements = substitutes(&items, &core_by_family_variant, &mut rng, out)?;
-    let bundles = bundles(words, &items, &core_by_family_variant, &memorable_ids, size);
+    let replacements = related::substitutes(&items, &core_by_family_variant, &mut rng, out)?;
+    let bundles = related::bundles(words, &items, &core_by_family_variant, &memorable_ids, size);
     Ok(Catalog {
         items,
         suppliers,
@@ -491,142 +347,6 @@ pub fn generate(
         replacements,
         bundles,
     })
-}
-
-/// Candidates to stand in for `p`: the same family and variant first, then the neighbouring
-/// variants (M10 for M8), never itself and never a phased-out product.
-fn similar(items: &[Item], by_fv: &[Vec<Vec<u32>>], p: u32, rng: &mut DemoRng) -> Vec<u32> {
-    let Some(item) = items.get(p as usize) else {
-        return Vec::new();
-    };
-    let variants = &by_fv[usize::from(item.family)];
-    let v = usize::from(item.variant);
-    let mut out: Vec<u32> = Vec::new();
-    for vi in [Some(v), v.checked_sub(1), Some(v + 1)]
-        .into_iter()
-        .flatten()
-    {
-        let Some(list) = variants.get(vi) else {
-            continue;
-        };
-        let mut candidates: Vec<u32> = list
-            .iter()
-            .copied()
-            .filter(|&c| c != p && items[c as usize].blocked_from.is_none() && !out.contains(&c))
-            .collect();
-        candidates.shuffle(rng);
-        out.extend(candidates.into_iter().take(3 - out.len().min(3)));
-        if out.len() >= 3 {
-            break;
-        }
-    }
-    out
-}
-
-fn substitutes(
-    items: &[Item],
-    by_fv: &[Vec<Vec<u32>>],
-    rng: &mut DemoRng,
-    out: &SyncSender<Batch>,
-) -> Result<Vec<(u32, u32)>, DemoError> {
-    let mut buf = Buf::new(Batch::Substitutes);
-    let mut replacements = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let p = i as u32;
-        let wanted = if item.blocked_from.is_some() {
-            3
-        } else if item.tier != Tier::Tail && chance(rng, 0.06) {
-            between(rng, 1, 2) as usize
-        } else if item.tier == Tier::Tail && chance(rng, 0.02) {
-            1
-        } else {
-            continue;
-        };
-        let subs = similar(items, by_fv, p, rng);
-        for (rank, s) in subs.iter().take(wanted).enumerate() {
-            if rank == 0 && item.blocked_from.is_some() {
-                replacements.push((p, *s));
-            }
-            buf.push(out, (i64::from(p) + 1, i64::from(*s) + 1, rank as u32 + 1))?;
-        }
-    }
-    buf.flush(out)?;
-    Ok(replacements)
-}
-
-/// Concrete bundles from the templates: the memorable ones once, the matched ones once per
-/// shared variant (an M8 set, an M10 set…), the free ones a few times with different items.
-fn bundles(
-    words: &Words,
-    items: &[Item],
-    by_fv: &[Vec<Vec<u32>>],
-    memorable: &[(&'static str, u32)],
-    size: &DemoSize,
-) -> Vec<Bundle> {
-    let mut rng = rng::stream(size.seed, streams::BUNDLES);
-    let free_copies = (size.products / 2_500).clamp(2, 30);
-    let mut out: Vec<Bundle> = Vec::new();
-    let sold = |p: &u32| {
-        items
-            .get(*p as usize)
-            .is_some_and(|i| i.blocked_from.is_none())
-    };
-    let any_of = |rng: &mut DemoRng, f: usize| -> Option<u32> {
-        let variants: Vec<&Vec<u32>> = by_fv.get(f)?.iter().filter(|l| !l.is_empty()).collect();
-        let list = variants.get(rng.random_range(0..variants.len().max(1)))?;
-        rng::pick(rng, list).copied()
-    };
-    for template in &words.bundles {
-        let same: Vec<usize> = template
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                BundleItem::Same(f) => Some(*f),
-                _ => None,
-            })
-            .collect();
-        let copies: Vec<Option<&str>> = if template
-            .items
-            .iter()
-            .all(|i| matches!(i, BundleItem::Code(_)))
-        {
-            vec![None]
-        } else if let Some(&first) = same.first() {
-            // Variants every matched family has, by name.
-            words.families[first]
-                .variants
-                .iter()
-                .filter(|v| same.iter().all(|f| words.families[*f].variants.contains(v)))
-                .map(|v| Some(*v))
-                .collect()
-        } else {
-            vec![None; free_copies]
-        };
-        for variant in copies {
-            let mut bundle: Vec<u32> = Vec::new();
-            for item in &template.items {
-                let chosen = match item {
-                    BundleItem::Code(code) => memorable.iter().find(|m| m.0 == *code).map(|m| m.1),
-                    BundleItem::Any(f) => any_of(&mut rng, *f),
-                    BundleItem::Same(f) => variant
-                        .and_then(|v| words.families[*f].variants.iter().position(|x| *x == v))
-                        .and_then(|vi| by_fv[*f].get(vi))
-                        .and_then(|list| rng::pick(&mut rng, list).copied()),
-                };
-                if let Some(p) = chosen.filter(|p| sold(p) && !bundle.contains(p)) {
-                    bundle.push(p);
-                }
-            }
-            if bundle.len() >= 2 {
-                let category = items[bundle[0] as usize].category;
-                out.push(Bundle {
-                    items: bundle,
-                    category,
-                });
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -12,12 +12,16 @@
 //! washers, coffee with milk, sugar and cups), so co-purchase mining and re-order prediction
 //! find real patterns.
 
+mod assortment;
 mod calendar;
 mod catalog;
 mod customers;
+mod habits;
 mod orders;
+mod related;
 mod rng;
 mod stock;
+mod suppliers;
 mod text;
 mod words;
 

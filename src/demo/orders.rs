@@ -8,7 +8,7 @@
 
 use super::calendar::{Calendar, DAY, HOUR, MINUTE, NOW};
 use super::catalog::Catalog;
-use super::customers::{Profile, product_for, typical_quantity};
+use super::habits::{Profile, product_for, typical_quantity};
 use super::rng::{self, DemoRng, between, chance, streams, zipf};
 use super::stock::Promotions;
 use super::{Batch, Buf, CLERKS, DEPOTS, DemoError, DemoSize};
@@ -240,7 +240,8 @@ fn basket(
     let mut wanted: Vec<(u32, i64)> = Vec::new();
     let factor = profile.qty_factor;
     for u in profile.usual.iter_mut() {
-        if day - u.last >= u.interval - between(rng, 0, 4) {
+        // Due again (give or take a few days), and most of the time remembered.
+        if day - u.last >= u.interval - between(rng, 0, 4) && chance(rng, 0.85) {
             let qty = if chance(rng, 0.75) {
                 u.qty_milli
             } else {

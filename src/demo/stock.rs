@@ -66,18 +66,23 @@ pub fn promotions(
     out: &SyncSender<Batch>,
 ) -> Result<Promotions, DemoError> {
     let mut rng = rng::stream(seed, streams::PROMOTIONS);
-    // The leaflet features the house range.
-    let pool: Vec<u32> = catalog.core_by_category.iter().flatten().copied().collect();
+    // The leaflet features the house range of every category, best sellers more often.
+    let pools: Vec<&Vec<u32>> = catalog
+        .core_by_category
+        .iter()
+        .filter(|c| !c.is_empty())
+        .collect();
+    let pool_size: usize = pools.iter().map(|p| p.len()).sum();
     let mut leaflets = Vec::new();
     let mut by_product = Vec::new();
     let mut buf = Buf::new(Batch::Promotions);
-    if pool.is_empty() {
+    if pools.is_empty() {
         return Ok(Promotions {
             by_product,
             leaflets,
         });
     }
-    let per_leaflet = (catalog.items.len() / 400).clamp(6, 250).min(pool.len());
+    let per_leaflet = (catalog.items.len() / 400).clamp(6, 250).min(pool_size);
     let this_monday = calendar.monday(0);
     for week in -LEAFLET_WEEKS..=1 {
         let start = this_monday + 7 * week;
@@ -91,6 +96,7 @@ pub fn promotions(
         let mut tries = 0;
         while items.len() < per_leaflet && tries < per_leaflet * 20 {
             tries += 1;
+            let pool = pools[rng.random_range(0..pools.len())];
             let p = if chance(&mut rng, 0.5) {
                 pool[zipf(&mut rng, pool.len())]
             } else {

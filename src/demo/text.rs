@@ -230,6 +230,15 @@ pub fn slug(text: &str) -> String {
     out
 }
 
+/// `van den Berg` → `Van den Berg`: a surname that starts a company name.
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 pub fn top_level_domain(land: Land) -> &'static str {
     match land {
         Land::Nl => "nl",

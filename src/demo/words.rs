@@ -3,9 +3,8 @@
 //! is a `DemoError::WordList` naming the file and line, and a unit test parses every list.
 
 use super::DemoError;
+use super::assortment::{self, BundleTemplate, Family, Memorable};
 use crate::domain::customer::Language;
-use crate::domain::product::Unit;
-use crate::domain::vat::VatClass;
 
 const FIRST_NL: &str = include_str!("../../assets/demo/nl_first.txt");
 const LAST_NL: &str = include_str!("../../assets/demo/nl_last.txt");
@@ -26,9 +25,6 @@ const CITIES: &str = include_str!("../../assets/demo/cities.txt");
 const NOTES: &str = include_str!("../../assets/demo/notes.txt");
 const REFERENCES: &str = include_str!("../../assets/demo/references.txt");
 const SPECIALTIES: &str = include_str!("../../assets/demo/supplier_specialties.txt");
-const PRODUCTS: &str = include_str!("../../assets/demo/products.txt");
-const BUNDLES: &str = include_str!("../../assets/demo/bundles.txt");
-const MEMORABLE: &str = include_str!("../../assets/demo/memorable.txt");
 
 /// The four countries customers come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -87,52 +83,6 @@ pub struct Trade {
     pub categories: Vec<&'static str>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Family {
-    pub key: &'static str,
-    pub category: &'static str,
-    pub unit: Unit,
-    pub vat: VatClass,
-    /// Units per pack: orders of pack items come in whole packs.
-    pub pack: u32,
-    pub price_lo_e4: i64,
-    pub price_hi_e4: i64,
-    /// With `{v}` for the variant and `{q}` for the qualifier.
-    pub description: &'static str,
-    pub search_words: &'static str,
-    pub variants: Vec<&'static str>,
-    pub qualifiers: Vec<&'static str>,
-}
-
-impl Family {
-    /// Variant × qualifier combinations: the distinct items of the family.
-    pub fn combos(&self) -> usize {
-        self.variants.len() * self.qualifiers.len().max(1)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BundleItem {
-    /// A family whose variant must match the other `Same` items (M8 bolt, M8 nut, M8 washer).
-    Same(usize),
-    Any(usize),
-    /// A memorable product code.
-    Code(&'static str),
-}
-
-#[derive(Debug, Clone)]
-pub struct BundleTemplate {
-    pub items: Vec<BundleItem>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Memorable {
-    pub code: &'static str,
-    pub family: usize,
-    pub variant: usize,
-    pub qualifier: usize,
-}
-
 /// A list of words per language.
 #[derive(Debug, Clone, Default)]
 pub struct PerLanguage {
@@ -175,7 +125,7 @@ pub struct Words {
     pub memorable: Vec<Memorable>,
 }
 
-fn err(file: &'static str, line: usize, problem: impl Into<String>) -> DemoError {
+pub(super) fn err(file: &'static str, line: usize, problem: impl Into<String>) -> DemoError {
     DemoError::WordList {
         file,
         line,
@@ -184,7 +134,7 @@ fn err(file: &'static str, line: usize, problem: impl Into<String>) -> DemoError
 }
 
 /// Non-empty, non-comment lines with their 1-based line numbers.
-fn lines(text: &'static str) -> impl Iterator<Item = (usize, &'static str)> {
+pub(super) fn lines(text: &'static str) -> impl Iterator<Item = (usize, &'static str)> {
     text.lines()
         .enumerate()
         .map(|(i, l)| (i + 1, l.trim()))
@@ -199,7 +149,7 @@ fn plain(file: &'static str, text: &'static str) -> Result<Vec<&'static str>, De
     Ok(items)
 }
 
-fn fields<const N: usize>(
+pub(super) fn fields<const N: usize>(
     file: &'static str,
     line: usize,
     text: &'static str,
@@ -251,34 +201,12 @@ fn keyed(
     Ok(out)
 }
 
-fn number(file: &'static str, line: usize, s: &str) -> Result<u32, DemoError> {
+pub(super) fn number(file: &'static str, line: usize, s: &str) -> Result<u32, DemoError> {
     s.parse::<u32>()
         .map_err(|_| err(file, line, format!("'{s}' is not a number")))
 }
 
-fn price_e4(file: &'static str, line: usize, s: &str) -> Result<i64, DemoError> {
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if frac.len() > 4 {
-        return Err(err(
-            file,
-            line,
-            format!("price '{s}' has too many decimals"),
-        ));
-    }
-    let whole: i64 = whole
-        .parse()
-        .map_err(|_| err(file, line, format!("'{s}' is not a price")))?;
-    let mut frac_e4: i64 = 0;
-    for (i, c) in frac.chars().enumerate() {
-        let d = c
-            .to_digit(10)
-            .ok_or_else(|| err(file, line, format!("'{s}' is not a price")))?;
-        frac_e4 += i64::from(d) * 10i64.pow(3 - i as u32);
-    }
-    Ok(whole * 10_000 + frac_e4)
-}
-
-fn list(s: &'static str) -> Vec<&'static str> {
+pub(super) fn list(s: &'static str) -> Vec<&'static str> {
     s.split(';')
         .map(str::trim)
         .filter(|v| !v.is_empty())
@@ -332,141 +260,6 @@ fn cities() -> Result<Vec<City>, DemoError> {
     Ok(out)
 }
 
-fn families() -> Result<Vec<Family>, DemoError> {
-    const FILE: &str = "products.txt";
-    let mut out: Vec<Family> = Vec::new();
-    for (n, l) in lines(PRODUCTS) {
-        let [
-            key,
-            category,
-            unit,
-            vat,
-            pack,
-            lo,
-            hi,
-            description,
-            search,
-            variants,
-            qualifiers,
-        ] = fields::<11>(FILE, n, l)?;
-        if out.iter().any(|f| f.key == key) {
-            return Err(err(FILE, n, format!("family {key} appears twice")));
-        }
-        let family = Family {
-            key,
-            category,
-            unit: unit.parse().map_err(|e| err(FILE, n, e))?,
-            vat: vat.parse().map_err(|e| err(FILE, n, e))?,
-            pack: number(FILE, n, pack)?.max(1),
-            price_lo_e4: price_e4(FILE, n, lo)?,
-            price_hi_e4: price_e4(FILE, n, hi)?,
-            description,
-            search_words: search,
-            variants: list(variants),
-            qualifiers: list(qualifiers),
-        };
-        if family.variants.is_empty() {
-            return Err(err(FILE, n, "a family needs at least one variant"));
-        }
-        if !description.contains("{v}") {
-            return Err(err(FILE, n, "the description has no {v}"));
-        }
-        if description.contains("{q}") == family.qualifiers.is_empty() {
-            return Err(err(
-                FILE,
-                n,
-                "{q} must appear exactly when there are qualifiers",
-            ));
-        }
-        if family.price_lo_e4 <= 0 || family.price_lo_e4 > family.price_hi_e4 {
-            return Err(err(FILE, n, "price range must be positive and ascending"));
-        }
-        out.push(family);
-    }
-    if out.is_empty() {
-        return Err(err(FILE, 0, "no product families"));
-    }
-    Ok(out)
-}
-
-fn family_index(families: &[Family], key: &str) -> Option<usize> {
-    families.iter().position(|f| f.key == key)
-}
-
-fn memorable(families: &[Family]) -> Result<Vec<Memorable>, DemoError> {
-    const FILE: &str = "memorable.txt";
-    let mut out: Vec<Memorable> = Vec::new();
-    for (n, l) in lines(MEMORABLE) {
-        let [code, family, variant, qualifier] = fields::<4>(FILE, n, l)?;
-        let fi = family_index(families, family)
-            .ok_or_else(|| err(FILE, n, format!("unknown family {family}")))?;
-        let f = &families[fi];
-        let vi = f
-            .variants
-            .iter()
-            .position(|v| *v == variant)
-            .ok_or_else(|| err(FILE, n, format!("{family} has no variant {variant}")))?;
-        let qi = if f.qualifiers.is_empty() {
-            0
-        } else {
-            f.qualifiers
-                .iter()
-                .position(|q| *q == qualifier)
-                .ok_or_else(|| err(FILE, n, format!("{family} has no qualifier {qualifier}")))?
-        };
-        if out.iter().any(|m| m.code == code) {
-            return Err(err(FILE, n, format!("code {code} appears twice")));
-        }
-        if out
-            .iter()
-            .any(|m| m.family == fi && m.variant == vi && m.qualifier == qi)
-        {
-            return Err(err(FILE, n, "this item already has a memorable code"));
-        }
-        out.push(Memorable {
-            code,
-            family: fi,
-            variant: vi,
-            qualifier: qi,
-        });
-    }
-    Ok(out)
-}
-
-fn bundles(families: &[Family], memorable: &[Memorable]) -> Result<Vec<BundleTemplate>, DemoError> {
-    const FILE: &str = "bundles.txt";
-    let mut out = Vec::new();
-    for (n, l) in lines(BUNDLES) {
-        // The name only documents the list.
-        let [_name, items] = fields::<2>(FILE, n, l)?;
-        let mut parsed = Vec::new();
-        for word in items.split_whitespace() {
-            let item = if let Some(code) = word.strip_prefix('@') {
-                if !memorable.iter().any(|m| m.code == code) {
-                    return Err(err(FILE, n, format!("{code} is not a memorable code")));
-                }
-                BundleItem::Code(code)
-            } else if let Some(key) = word.strip_prefix('=') {
-                BundleItem::Same(
-                    family_index(families, key)
-                        .ok_or_else(|| err(FILE, n, format!("unknown family {key}")))?,
-                )
-            } else {
-                BundleItem::Any(
-                    family_index(families, word)
-                        .ok_or_else(|| err(FILE, n, format!("unknown family {word}")))?,
-                )
-            };
-            parsed.push(item);
-        }
-        if parsed.len() < 2 {
-            return Err(err(FILE, n, "a bundle needs two items or more"));
-        }
-        out.push(BundleTemplate { items: parsed });
-    }
-    Ok(out)
-}
-
 fn trades(file: &'static str, text: &'static str) -> Result<Vec<Trade>, DemoError> {
     let mut out = Vec::new();
     for (n, l) in lines(text) {
@@ -482,15 +275,15 @@ fn trades(file: &'static str, text: &'static str) -> Result<Vec<Trade>, DemoErro
 
 impl Words {
     pub fn load() -> Result<Words, DemoError> {
-        let families = families()?;
+        let families = assortment::families()?;
         let mut categories: Vec<&'static str> = Vec::new();
         for f in &families {
             if !categories.contains(&f.category) {
                 categories.push(f.category);
             }
         }
-        let memorable = memorable(&families)?;
-        let bundles = bundles(&families, &memorable)?;
+        let memorable = assortment::memorable(&families)?;
+        let bundles = assortment::bundles(&families, &memorable)?;
         let mut trade_info = Vec::new();
         let mut trade_names = PerLanguage::default();
         for (lang, file, text) in [
@@ -581,6 +374,8 @@ impl Words {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::product::Unit;
+    use crate::domain::vat::VatClass;
 
     #[test]
     fn every_list_parses() {
@@ -604,15 +399,6 @@ mod tests {
         for unit in Unit::ALL {
             assert!(w.families.iter().any(|f| f.unit == unit), "{unit}");
         }
-    }
-
-    #[test]
-    fn prices_parse_exactly() {
-        assert_eq!(price_e4("t", 1, "0.06").unwrap(), 600);
-        assert_eq!(price_e4("t", 1, "14").unwrap(), 140_000);
-        assert_eq!(price_e4("t", 1, "1.2345").unwrap(), 12_345);
-        assert!(price_e4("t", 1, "1.23456").is_err());
-        assert!(price_e4("t", 1, "x").is_err());
     }
 
     #[test]
