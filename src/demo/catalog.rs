@@ -255,18 +255,17 @@ pub fn generate(
             (index > 0 && chance(&mut rng, block_chance)).then(|| -between(&mut rng, 10, 150));
         let id = index as u32;
         code.clear();
-        match tier {
-            Tier::Memorable => {
-                let m = words
-                    .memorable
-                    .iter()
-                    .find(|m| m.family == fi && m.variant == vi && m.qualifier == qi);
-                code.push_str(m.map(|m| m.code).unwrap_or("X"));
-                if let Some(m) = m {
-                    memorable_ids.push((m.code, id));
-                }
+        let memorable = words
+            .memorable
+            .iter()
+            .filter(|_| tier == Tier::Memorable)
+            .find(|m| m.family == fi && m.variant == vi && m.qualifier == qi);
+        match memorable {
+            Some(m) => {
+                code.push_str(m.code);
+                memorable_ids.push((m.code, id));
             }
-            _ => {
+            None => {
                 counters[category] += 1;
                 code.push_str(&format!("{}-{:06}", prefixes[category], counters[category]));
             }

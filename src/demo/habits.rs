@@ -94,7 +94,8 @@ pub fn typical_quantity(rng: &mut DemoRng, item: &Item, factor: f64) -> i64 {
         ),
     };
     let scaled = ((units * factor) / step).round().max(1.0) * step;
-    ((scaled * 1000.0).round() as i64).clamp(1000.min((step * 1000.0) as i64), 1_000_000_000)
+    let most = crate::domain::product::MAX_LINE_QUANTITY * 1000;
+    ((scaled * 1000.0).round() as i64).clamp((step * 1000.0) as i64, most)
 }
 
 /// What the customer record already decided that their habits depend on.

@@ -332,8 +332,10 @@ pub fn generate(
             let mut line_depot = depot;
             let mut reserved = qty;
             if open {
+                // Short here and there is enough in the other depot: half the clerks ship the
+                // line from there.
                 let here = available[p as usize * depots + depot];
-                let other = 1 - depot;
+                let other = (depot + 1) % depots;
                 if here < qty
                     && available[p as usize * depots + other] >= qty
                     && chance(&mut rng, 0.5)
