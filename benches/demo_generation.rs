@@ -47,7 +47,11 @@ fn measure(name: &str, size: &DemoSize, runs: usize, check_first: bool) -> Bench
     let mut times = Vec::with_capacity(runs);
     for i in 0..runs {
         let (time, text) = run(size, check_first && i == 0)?;
-        println!("{name} run {}: {:.2} s\n{text}\n", i + 1, time.as_secs_f64());
+        println!(
+            "{name} run {}: {:.2} s\n{text}\n",
+            i + 1,
+            time.as_secs_f64()
+        );
         times.push(time);
     }
     if let Some(m) = median(&mut times) {
