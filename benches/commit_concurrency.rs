@@ -52,10 +52,17 @@ fn child(path: &str, n: usize, seed: usize) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("child") {
-        child(&args[2], args[3].parse().expect("n"), args[4].parse().expect("seed"));
+        child(
+            &args[2],
+            args[3].parse().expect("n"),
+            args[4].parse().expect("seed"),
+        );
         return;
     }
-    let commits: usize = std::env::var("COMMITS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
+    let commits: usize = std::env::var("COMMITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
     let processes: Vec<usize> = std::env::var("PROCESSES")
         .unwrap_or_else(|_| "1,4".into())
         .split(',')
@@ -71,7 +78,12 @@ fn main() {
         let children: Vec<_> = (0..procs)
             .map(|seed| {
                 Command::new(&exe)
-                    .args(["child", path.to_str().expect("utf-8 path"), &commits.to_string(), &seed.to_string()])
+                    .args([
+                        "child",
+                        path.to_str().expect("utf-8 path"),
+                        &commits.to_string(),
+                        &seed.to_string(),
+                    ])
                     .stdout(Stdio::piped())
                     .spawn()
                     .expect("spawn a clerk process")

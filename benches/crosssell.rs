@@ -6,152 +6,23 @@
 //! - `last_price_paid`, `candidate_stock/5`: the small lookups next to them.
 //! - `cross_sell/domain_only`, `usual/domain_only_heaviest`: the pure part alone.
 //!
-//! The database: `ORDERDESK_BENCH_DB=path` uses that file when it exists (a demo database, say)
-//! and generates it there when it does not, so a big one is built once. Without it a fresh one
-//! is generated in a temporary folder. `ORDERDESK_BENCH_ORDERS` sets the generated size
-//! (default 20,000 orders; 5,000 products, 2,000 customers, 3–5 lines an order).
+//! The database: the benchmark-size demo depot (100k customers, 1M products, 500k orders),
+//! generated once into target/ (see benches/support), or `ORDERDESK_BENCH_DB=path`.
 //!
-//!     ORDERDESK_BENCH_ORDERS=500000 ORDERDESK_BENCH_DB=/tmp/bench500k.db cargo bench --bench crosssell
+//!     cargo bench --bench crosssell
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+#[path = "support/mod.rs"]
+mod support;
+
+use chrono::{Duration, NaiveDate};
 use criterion::{Criterion, criterion_group, criterion_main};
 use orderdesk::domain::crosssell::{CandidateStock, CrossSellInput, cross_sell};
-use orderdesk::domain::customer::{Address, Country, Customer, Language};
-use orderdesk::domain::money::{Money, Quantity, UnitPrice};
-use orderdesk::domain::product::{Product, Unit};
 use orderdesk::domain::usual::{UsualItem, usual_items};
-use orderdesk::domain::vat::VatClass;
-use orderdesk::store::{BulkLine, OrderFilter, RECENT_ORDERS_PER_PRODUCT, Store};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use rust_decimal::Decimal;
+use orderdesk::store::{OrderFilter, RECENT_ORDERS_PER_PRODUCT, Store};
 use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
-use std::path::Path;
-
-const PRODUCTS: i64 = 5_000;
-const CUSTOMERS: i64 = 2_000;
-/// Products come in families of ten (bolt, nut, washer of one size ...) bought together.
-const FAMILY: i64 = 10;
-
-fn product(id: i64) -> Product {
-    Product {
-        code: format!("P{id:05}"),
-        description: format!("Artikel {id}"),
-        search_words: String::new(),
-        unit: Unit::Piece,
-        pack_size: Quantity::from_minor(1000),
-        vat_class: VatClass::High,
-        list_price: UnitPrice::from_minor(10_000 + id * 7),
-        cost_price: UnitPrice::from_minor(6_000 + id * 4),
-        category: format!("Groep {}", id / 100),
-        supplier: String::new(),
-        min_margin_pct: Decimal::new(10, 0),
-        blocked: false,
-    }
-}
-
-fn customer(id: i64) -> Customer {
-    Customer {
-        number: format!("{:06}", 100_000 + id),
-        name: format!("Klant {id} B.V."),
-        visiting: Address {
-            street: "Kerkstraat 1".into(),
-            postcode: "3511 AB".into(),
-            city: "Utrecht".into(),
-        },
-        delivery: Address::default(),
-        country: Country::new("NL").unwrap_or_else(|e| panic!("{e}")),
-        language: Language::Nl,
-        vat_id: String::new(),
-        phones: Vec::new(),
-        email: String::new(),
-        contacts: Vec::new(),
-        credit_limit: Money::from_cents(1_000_000),
-        blocked: false,
-        payment_terms_days: 30,
-        default_depot: "UTR".into(),
-        notes: String::new(),
-    }
-}
-
-/// A popular-first pick in 1..=n: low numbers far more often, like real assortments and customers.
-fn skewed(rng: &mut ChaCha8Rng, n: i64, power: f64) -> i64 {
-    let u: f64 = rng.random();
-    1 + ((n as f64) * u.powf(power)) as i64 % n
-}
-
-fn generate(path: &Path, orders: i64) {
-    let mut store = Store::open(path).expect("open bench database");
-    let mut rng = ChaCha8Rng::seed_from_u64(20_260_101);
-    let bulk = store.bulk().expect("bulk load");
-    bulk.depot(1, "UTR", "Utrecht", "Utrecht").expect("depot");
-    for id in 1..=PRODUCTS {
-        bulk.product(id, &product(id), None).expect("product");
-        // One in ten is sold out.
-        let on_hand = if rng.random_range(0..10) == 0 {
-            0
-        } else {
-            rng.random_range(1..2_000) * 1000
-        };
-        bulk.stock(id, 1, on_hand, 0, 0, "").expect("stock");
-    }
-    // Every customer has three products they order again and again.
-    let habits: Vec<[i64; 3]> = (0..=CUSTOMERS)
-        .map(|_| std::array::from_fn(|_| skewed(&mut rng, PRODUCTS, 1.5)))
-        .collect();
-    for id in 1..=CUSTOMERS {
-        bulk.customer(id, &customer(id), 1).expect("customer");
-    }
-    let start = Utc
-        .with_ymd_and_hms(2024, 1, 1, 8, 0, 0)
-        .single()
-        .expect("start");
-    let span_minutes = 2 * 365 * 24 * 60;
-    for id in 1..=orders {
-        let customer = skewed(&mut rng, CUSTOMERS, 1.5);
-        let when = start + Duration::minutes(id * span_minutes / orders);
-        let first = skewed(&mut rng, PRODUCTS, 2.0);
-        let mut products = vec![first];
-        for _ in 0..rng.random_range(2..5) {
-            let next = match rng.random_range(0..10) {
-                0..=4 => (first - 1) / FAMILY * FAMILY + rng.random_range(1..=FAMILY),
-                5..=6 => habits[customer as usize][rng.random_range(0..3)],
-                _ => skewed(&mut rng, PRODUCTS, 2.0),
-            };
-            if !products.contains(&next) {
-                products.push(next);
-            }
-        }
-        let lines: Vec<BulkLine<'_>> = products
-            .iter()
-            .map(|&p| {
-                let qty = [1, 2, 5, 10, 10, 20, 50][rng.random_range(0..7)] * 1000;
-                BulkLine {
-                    product_id: p,
-                    depot_id: 1,
-                    quantity_milli: qty,
-                    unit_price_e4: 10_000 + p * 7,
-                    price_source: "list",
-                    vat_class: "high",
-                    reserved_milli: qty,
-                }
-            })
-            .collect();
-        let status = if rng.random_range(0..50) == 0 {
-            "cancelled"
-        } else {
-            "delivered"
-        };
-        bulk.order(id, customer, 1, "bench", status, when, 0, 0, &lines, &[])
-            .expect("order");
-    }
-    bulk.finish().expect("finish bulk load");
-    store.after_bulk().expect("after bulk");
-}
 
 struct Fixture {
-    _dir: Option<tempfile::TempDir>,
     store: Store,
     /// The customer with most recent orders, and one from the middle of the ranking.
     customer: String,
@@ -163,23 +34,7 @@ struct Fixture {
 /// The heaviest customer among the newest orders, five products from those orders, and the day
 /// after the newest order — all through the public store API, whatever database this is.
 fn fixture() -> Fixture {
-    let orders: i64 = std::env::var("ORDERDESK_BENCH_ORDERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
-    let (dir, path) = match std::env::var_os("ORDERDESK_BENCH_DB") {
-        Some(p) => (None, std::path::PathBuf::from(p)),
-        None => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let path = dir.path().join("bench.db");
-            (Some(dir), path)
-        }
-    };
-    if !path.exists() {
-        let t = std::time::Instant::now();
-        generate(&path, orders);
-        eprintln!("generated {orders} orders in {:.1?}", t.elapsed());
-    }
+    let path = support::bench_db("benchmark");
     let store = Store::open(&path).expect("open bench database");
     let recent = store
         .orders(&OrderFilter {
@@ -212,7 +67,6 @@ fn fixture() -> Fixture {
         store.count_orders().unwrap_or(0)
     );
     Fixture {
-        _dir: dir,
         store,
         customer,
         typical,

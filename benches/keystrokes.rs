@@ -58,9 +58,25 @@ fn in_process(path: &std::path::Path) {
     for n in &customers {
         let c = store.customer(n).expect("customer");
         // What a clerk types: the start of a name word, a city, a phone number.
-        let word: String = c.name.split_whitespace().next().unwrap_or("").chars().take(6).collect();
+        let word: String = c
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(6)
+            .collect();
         names.push(word.to_lowercase());
-        names.push(format!("{} {}", word.to_lowercase(), c.visiting.city.to_lowercase().chars().take(4).collect::<String>()));
+        names.push(format!(
+            "{} {}",
+            word.to_lowercase(),
+            c.visiting
+                .city
+                .to_lowercase()
+                .chars()
+                .take(4)
+                .collect::<String>()
+        ));
         if let Some(p) = c.phones.first() {
             names.push(format!("0{}", orderdesk::domain::phone::e164_national(p)));
         }
@@ -137,10 +153,18 @@ struct Pty {
 impl Pty {
     fn start(path: &std::path::Path, home: &std::path::Path) -> Pty {
         let pair = native_pty_system()
-            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("pty");
         let exe = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/orderdesk");
-        assert!(exe.exists(), "build the release binary first: cargo build --release");
+        assert!(
+            exe.exists(),
+            "build the release binary first: cargo build --release"
+        );
         let mut cmd = CommandBuilder::new(exe);
         cmd.args(["--db", path.to_str().expect("path"), "--clerk", "bench"]);
         cmd.env("TERM", "xterm-256color");
@@ -173,17 +197,29 @@ impl Pty {
                 }
             }
         });
-        Pty { writer, screen, bytes, child }
+        Pty {
+            writer,
+            screen,
+            bytes,
+            child,
+        }
     }
 
     fn contents(&self) -> String {
-        self.screen.lock().map(|p| p.screen().contents()).unwrap_or_default()
+        self.screen
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
     }
 
     fn wait_for(&self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while !self.contents().contains(text) {
-            assert!(Instant::now() < deadline, "waited for {text:?}:\n{}", self.contents());
+            assert!(
+                Instant::now() < deadline,
+                "waited for {text:?}:\n{}",
+                self.contents()
+            );
             std::thread::sleep(Duration::from_millis(1));
         }
     }
@@ -247,7 +283,10 @@ fn real_binary(path: &std::path::Path) {
     let _ = base;
     let idle_from = p.bytes();
     std::thread::sleep(Duration::from_secs(2));
-    println!("bytes written while idle for 2 s: {}", p.bytes() - idle_from);
+    println!(
+        "bytes written while idle for 2 s: {}",
+        p.bytes() - idle_from
+    );
     let mut moves = Vec::new();
     for _ in 0..10 {
         let from = p.bytes();

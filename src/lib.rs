@@ -5,6 +5,7 @@
 pub mod clerk;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod slip;
 pub mod store;

@@ -27,7 +27,10 @@ pub fn bench_db(size: &str) -> PathBuf {
         };
         let tmp = path.with_extension("partial");
         let _ = std::fs::remove_file(&tmp);
-        eprintln!("generating the {size} demo depot into {} (once)…", path.display());
+        eprintln!(
+            "generating the {size} demo depot into {} (once)…",
+            path.display()
+        );
         let mut store = Store::open(&tmp).expect("open the bench database");
         let summary = generate(&mut store, &demo, today()).expect("generate the demo depot");
         eprintln!("{summary}");

@@ -2,6 +2,7 @@
 //! imports and the depot. Every command takes `--db`, `--config` and `--clerk`.
 
 mod customers;
+mod demo;
 mod json;
 mod orders;
 mod stock;
@@ -43,6 +44,8 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open orderdesk on a demo depot (created on first use), or write one with --no-tui
+    Demo(demo::DemoArgs),
     /// Look up customers
     #[command(subcommand)]
     Customers(customers::CustomersCmd),
@@ -136,12 +139,19 @@ pub struct Context {
     pub config: Config,
     pub clerk: String,
     pub db_path: PathBuf,
+    /// The config file read, if any (else the built-in defaults).
+    pub config_file: Option<PathBuf>,
+    /// The clerk is the OS user: no --clerk, $ORDERDESK_CLERK or [clerk] name was given.
+    pub clerk_from_os_user: bool,
 }
 
 impl Context {
     pub fn new(global: &Global) -> CliResult<Context> {
-        let (config, _) = Config::load(global.config.as_deref())?;
+        let (config, config_file) = Config::load(global.config.as_deref())?;
         let clerk = crate::clerk::current(global.clerk.as_deref(), &config.clerk.name);
+        let clerk_from_os_user = global.clerk.as_deref().is_none_or(|c| c.trim().is_empty())
+            && std::env::var("ORDERDESK_CLERK").map_or(true, |c| c.trim().is_empty())
+            && config.clerk.name.trim().is_empty();
         let db_path = global
             .db
             .clone()
@@ -151,6 +161,8 @@ impl Context {
             config,
             clerk,
             db_path,
+            config_file,
+            clerk_from_os_user,
         })
     }
 
@@ -197,8 +209,21 @@ fn init_logging(ctx: &Context) {
 
 /// Parses the command line and runs it; the whole of `main`.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    // `orderdesk demo` never touches the database $ORDERDESK_DB names, only one given with --db.
+    let db_given = matches!(
+        matches
+            .subcommand()
+            .map(|(_, m)| m.value_source("db"))
+            .unwrap_or_else(|| matches.value_source("db")),
+        Some(clap::parser::ValueSource::CommandLine)
+    );
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match run(cli, db_given) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.message.is_empty() {
@@ -209,13 +234,14 @@ pub fn main() -> ExitCode {
     }
 }
 
-pub fn run(cli: Cli) -> CliResult {
+pub fn run(cli: Cli, db_given: bool) -> CliResult {
     use std::io::Write;
     let ctx = Context::new(&cli.global)?;
     init_logging(&ctx);
     let mut out = std::io::stdout().lock();
     match cli.command {
         None => crate::tui::run::run(&ctx, &ctx.db_path),
+        Some(Command::Demo(args)) => demo::run(ctx, args, db_given, &mut out),
         Some(Command::Customers(cmd)) => customers::run(&ctx, cmd, &mut out),
         Some(Command::Stock(cmd)) => stock::run(&ctx, cmd, &mut out),
         Some(Command::Orders(cmd)) => orders::run(&ctx, cmd, &mut out),

@@ -273,9 +273,11 @@ impl Store {
     /// Up to `limit` product codes spread over the whole assortment (for benchmarks, simulations
     /// and samples), in id order.
     pub fn sample_product_codes(&self, limit: usize) -> Result<Vec<String>> {
-        let total: i64 = self
-            .conn
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM products", [], |r| r.get(0))?;
+        let total: i64 =
+            self.conn
+                .query_row("SELECT COALESCE(MAX(id), 0) FROM products", [], |r| {
+                    r.get(0)
+                })?;
         let step = (total / limit.max(1) as i64).max(1);
         let mut stmt = self.conn.prepare_cached(
             "SELECT code FROM products WHERE id % ?1 = 0 AND blocked = 0 ORDER BY id LIMIT ?2",
@@ -288,9 +290,11 @@ impl Store {
 
     /// Up to `limit` customer numbers spread over all customers who are not blocked.
     pub fn sample_customer_numbers(&self, limit: usize) -> Result<Vec<String>> {
-        let total: i64 = self
-            .conn
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM customers", [], |r| r.get(0))?;
+        let total: i64 =
+            self.conn
+                .query_row("SELECT COALESCE(MAX(id), 0) FROM customers", [], |r| {
+                    r.get(0)
+                })?;
         let step = (total / limit.max(1) as i64).max(1);
         let mut stmt = self.conn.prepare_cached(
             "SELECT number FROM customers WHERE id % ?1 = 0 AND blocked = 0 ORDER BY id LIMIT ?2",

@@ -14,11 +14,15 @@ mod desk;
 mod export;
 mod history;
 mod import;
+mod inspect;
 pub mod migrations;
 mod orders;
 mod rows;
 
-pub use bulk::{BulkLine, BulkWriter};
+pub use bulk::{
+    BulkAgreement, BulkCount, BulkCustomer, BulkEvent, BulkGroupDiscount, BulkIncoming, BulkLine,
+    BulkOrder, BulkProduct, BulkPromotion, BulkStock, BulkWriter,
+};
 pub use catalog::{ProductHit, StockView};
 pub use check::CheckReport;
 pub use customers::{CustomerHit, CustomerSearchRow};
@@ -26,6 +30,7 @@ pub use desk::{AgreementRow, CardFacts, DiscountRow, LineFacts, OrderRow};
 pub use export::PriceRow;
 pub use history::{RECENT_ORDERS_PER_PRODUCT, SAMPLE_ORDERS};
 pub use import::ImportTx;
+pub use inspect::{SchemaObject, TableDigest};
 pub use orders::{CommittedOrder, NewOrder, NewOrderLine, OrderFilter, OrderSummary, ShortLine};
 
 use crate::domain::MoneyError;
