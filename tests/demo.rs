@@ -113,7 +113,7 @@ fn schema_is_exactly_the_migrated_one() {
     };
     let demo = without_stats(&shared());
     assert_eq!(demo, without_stats(&fresh));
-    assert!(demo.iter().any(|o| o.name == "order_lines_product"));
+    assert!(demo.iter().any(|o| o.name == "order_lines_product_order"));
     assert!(demo.iter().any(|o| o.name == "products_fts_insert"));
 }
 
