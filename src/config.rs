@@ -33,6 +33,7 @@ pub struct DatabaseConfig {
     #[serde(default)]
     pub path: Option<PathBuf>,
     pub synchronous: Synchronous,
+    pub mmap_mb: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -100,6 +101,7 @@ mod overlay {
     pub struct Database {
         pub path: Option<PathBuf>,
         pub synchronous: Option<Synchronous>,
+        pub mmap_mb: Option<u32>,
     }
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -142,6 +144,9 @@ impl Config {
             }
             if let Some(s) = db.synchronous {
                 config.database.synchronous = s;
+            }
+            if let Some(m) = db.mmap_mb {
+                config.database.mmap_mb = m;
             }
         }
         if let Some(n) = user.clerk.and_then(|c| c.name) {

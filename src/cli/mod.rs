@@ -169,6 +169,7 @@ impl Context {
     pub fn open_options(&self) -> OpenOptions {
         OpenOptions {
             synchronous_full: self.config.database.synchronous == Synchronous::Full,
+            mmap_bytes: i64::from(self.config.database.mmap_mb) * 1024 * 1024,
         }
     }
 

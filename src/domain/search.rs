@@ -73,12 +73,14 @@ struct Entry {
     city: Box<str>,
     blocked: bool,
     over_limit: bool,
-    /// Folded "name city postcode contacts number", searched by substring.
-    hay: Box<str>,
-    /// Length of the folded name at the start of `hay`, for "matched in the name" bonuses.
+    /// Where this customer's folded "name city postcode contacts number" is in `hays`.
+    hay_start: u32,
+    hay_len: u32,
+    /// Length of the folded name at the start of the hay, for "matched in the name" bonuses.
     name_len: u16,
-    /// National significant digits of every phone, space separated.
-    digits: Box<str>,
+    /// Where the national significant digits of every phone are in `digits`.
+    digits_start: u32,
+    digits_len: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +91,23 @@ pub struct CustomerMatch {
     pub score: i64,
 }
 
+/// How a search matched, which decides whether the next, longer query may search only these
+/// candidates: a longer query matches a subset of what a shorter one matched, by substring and
+/// by subsequence alike — but not by phone digits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MatchMode {
+    /// Every typed word is a substring of the customer's text.
+    #[default]
+    Substring,
+    /// A phone number, matched on its digits.
+    Digits,
+    /// A single character: only customers with a word starting with it (a clerk types the start
+    /// of a name; "every customer with an e somewhere" helps nobody).
+    WordStart,
+    /// Nothing matched as typed (a typo): the query is a subsequence of the name.
+    Fuzzy,
+}
+
 /// The result of one search: the ranked top, and every candidate (for narrowing the next one).
 #[derive(Debug, Clone, Default)]
 pub struct CustomerResults {
@@ -96,14 +115,35 @@ pub struct CustomerResults {
     pub candidates: Vec<u32>,
     /// How many customers matched in all (the top is cut to the limit).
     pub total: usize,
-    /// False when the typo fallback produced these: a longer query must then search everything
-    /// again, not only these candidates.
-    pub narrowable: bool,
+    pub mode: MatchMode,
+}
+
+impl CustomerResults {
+    /// Whether a query that extends this one may search only `candidates`.
+    pub fn narrowable(&self) -> bool {
+        matches!(self.mode, MatchMode::Substring | MatchMode::Fuzzy)
+    }
 }
 
 pub struct CustomerIndex {
     entries: Vec<Entry>,
+    /// Every customer's searchable text, one after the other, separated by newlines: one
+    /// SIMD substring search over this finds the candidates of a whole scan.
+    hays: String,
+    /// Start of each customer's text in `hays`, in slot order (for mapping a hit to a slot).
+    hay_starts: Vec<u32>,
+    digits: String,
+    digit_starts: Vec<u32>,
+    /// For each ASCII letter and digit: the customers with a word starting with it, and where —
+    /// the answer to a first keystroke without scanning anything.
+    word_starts: Vec<Vec<(u32, u32)>>,
     matcher: SkimMatcherV2,
+}
+
+impl Default for CustomerIndex {
+    fn default() -> Self {
+        CustomerIndex::new()
+    }
 }
 
 impl std::fmt::Debug for CustomerIndex {
@@ -112,50 +152,167 @@ impl std::fmt::Debug for CustomerIndex {
     }
 }
 
-/// Ranking candidates with fuzzy-matcher costs ~0.2 µs per candidate per query character; above
-/// this many candidates the cheap word-start score ranks alone.
-const FUZZY_RANK_LIMIT: usize = 3_000;
+/// fuzzy-matcher costs a few microseconds per candidate: only the best this many by the cheap
+/// word-start score are ranked with it.
+const FUZZY_RERANK: usize = 60;
 
 impl CustomerIndex {
     pub fn build(records: impl IntoIterator<Item = CustomerRecord>) -> CustomerIndex {
-        let entries = records
-            .into_iter()
-            .map(|r| {
-                let name = fold(&r.name);
-                let name_len = u16::try_from(name.len()).unwrap_or(u16::MAX);
-                let mut hay = name;
-                for part in [&r.city, &r.postcode]
-                    .into_iter()
-                    .chain(r.contacts.iter())
-                    .chain(std::iter::once(&r.number))
-                {
-                    hay.push(' ');
-                    hay.push_str(&fold(part));
-                }
-                let digits = r
-                    .phones
-                    .iter()
-                    .map(|p| phone::e164_national(p))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                Entry {
-                    id: r.id,
-                    number: r.number.to_lowercase().into_boxed_str(),
-                    shown_number: r.number.into_boxed_str(),
-                    name: r.name.into_boxed_str(),
-                    city: r.city.into_boxed_str(),
-                    blocked: r.blocked,
-                    over_limit: r.over_limit,
-                    hay: hay.into_boxed_str(),
-                    name_len,
-                    digits: digits.into_boxed_str(),
-                }
-            })
-            .collect();
+        let mut index = CustomerIndex::new();
+        for r in records {
+            index.push(r);
+        }
+        index
+    }
+
+    pub fn new() -> CustomerIndex {
         CustomerIndex {
-            entries,
+            entries: Vec::new(),
+            hays: String::new(),
+            hay_starts: Vec::new(),
+            digits: String::new(),
+            digit_starts: Vec::new(),
+            word_starts: vec![Vec::new(); 128],
             matcher: SkimMatcherV2::default(),
         }
+    }
+
+    /// Adds one customer; the index is built row by row as the store reads them.
+    pub fn push(&mut self, r: CustomerRecord) {
+        // A newline separates customers in the shared buffer; none may appear inside one.
+        let clean = |t: &str| fold(t).replace(|c: char| c.is_control(), " ");
+        let name = clean(&r.name);
+        let name_len = u16::try_from(name.len()).unwrap_or(u16::MAX);
+        let hay_start = self.hays.len() as u32;
+        self.hays.push_str(&name);
+        for part in [&r.city, &r.postcode]
+            .into_iter()
+            .chain(r.contacts.iter())
+            .chain(std::iter::once(&r.number))
+        {
+            self.hays.push(' ');
+            self.hays.push_str(&clean(part));
+        }
+        let hay_len = self.hays.len() as u32 - hay_start;
+        let slot = self.entries.len() as u32;
+        let mut seen = [false; 128];
+        let bytes = self.hays.as_bytes();
+        for i in hay_start as usize..self.hays.len() {
+            let c = bytes[i];
+            let at_word_start = i == hay_start as usize || bytes[i - 1] == b' ';
+            if at_word_start && c.is_ascii_alphanumeric() && !seen[c as usize] {
+                seen[c as usize] = true;
+                self.word_starts[c as usize].push((slot, i as u32 - hay_start));
+            }
+        }
+        self.hays.push('\n');
+        self.hay_starts.push(hay_start);
+        let digits_start = self.digits.len() as u32;
+        for (i, p) in r.phones.iter().enumerate() {
+            if i > 0 {
+                self.digits.push(' ');
+            }
+            self.digits.push_str(phone::e164_national(p));
+        }
+        let digits_len = self.digits.len() as u32 - digits_start;
+        self.digits.push('\n');
+        self.digit_starts.push(digits_start);
+        self.entries.push(Entry {
+            id: r.id,
+            number: r.number.to_lowercase().into_boxed_str(),
+            shown_number: r.number.into_boxed_str(),
+            name: r.name.into_boxed_str(),
+            city: r.city.into_boxed_str(),
+            blocked: r.blocked,
+            over_limit: r.over_limit,
+            hay_start,
+            hay_len,
+            name_len,
+            digits_start,
+            digits_len,
+        });
+    }
+
+    /// Gives back memory the vector kept for growth.
+    pub fn shrink(&mut self) {
+        self.entries.shrink_to_fit();
+        self.hays.shrink_to_fit();
+        self.hay_starts.shrink_to_fit();
+        self.digits.shrink_to_fit();
+        self.digit_starts.shrink_to_fit();
+        for list in &mut self.word_starts {
+            list.shrink_to_fit();
+        }
+    }
+
+    fn hay(&self, e: &Entry) -> &str {
+        let start = e.hay_start as usize;
+        self.hays
+            .get(start..start + e.hay_len as usize)
+            .unwrap_or("")
+    }
+
+    fn phone_digits(&self, e: &Entry) -> &str {
+        let start = e.digits_start as usize;
+        self.digits
+            .get(start..start + e.digits_len as usize)
+            .unwrap_or("")
+    }
+
+    /// The slots with a word that starts with `c`, and where in their text.
+    fn slots_with_word_starting(&self, c: u8) -> Vec<(u32, u32)> {
+        if let Some(list) = self
+            .word_starts
+            .get(c as usize)
+            .filter(|_| c.is_ascii_alphanumeric())
+        {
+            return list.clone();
+        }
+        let bytes = self.hays.as_bytes();
+        let starts = &self.hay_starts;
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        let mut slot = 0usize;
+        for pos in memchr::memchr_iter(c, bytes) {
+            let at_word_start = pos == 0 || matches!(bytes[pos - 1], b' ' | b'\n');
+            if !at_word_start {
+                continue;
+            }
+            while slot + 1 < starts.len() && starts[slot + 1] as usize <= pos {
+                slot += 1;
+            }
+            if out.last().map(|l| l.0) != Some(slot as u32) {
+                out.push((slot as u32, (pos - starts[slot] as usize) as u32));
+            }
+        }
+        out
+    }
+
+    /// The slots whose text contains `needle`, found by one pass over the shared buffer: after
+    /// a hit the search goes on at the next customer, so each is visited at most once.
+    fn slots_containing(
+        buf: &str,
+        starts: &[u32],
+        needle: &memchr::memmem::Finder<'_>,
+    ) -> Vec<(u32, u32)> {
+        let bytes = buf.as_bytes();
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        let mut from = 0usize;
+        let mut slot = 0usize;
+        while from < bytes.len() {
+            let Some(off) = needle.find(&bytes[from..]) else {
+                break;
+            };
+            let pos = from + off;
+            while slot + 1 < starts.len() && starts[slot + 1] as usize <= pos {
+                slot += 1;
+            }
+            out.push((slot as u32, (pos - starts[slot] as usize) as u32));
+            from = match starts.get(slot + 1) {
+                Some(next) => *next as usize,
+                None => bytes.len(),
+            };
+        }
+        out
     }
 
     /// The display row of a search match.
@@ -186,9 +343,20 @@ impl CustomerIndex {
         self.entries.is_empty()
     }
 
-    /// Searches everything, or only `within` (the previous query's candidates) when the new query
-    /// extends the previous one.
-    pub fn search(&self, query: &str, within: Option<&[u32]>, limit: usize) -> CustomerResults {
+    fn name<'a>(&'a self, e: &'a Entry) -> &'a str {
+        let hay = self.hay(e);
+        hay.get(..usize::from(e.name_len).min(hay.len()))
+            .unwrap_or(hay)
+    }
+
+    /// Searches everything, or only `within` — the candidates of the previous query, when the new
+    /// one extends it — and ranks the result.
+    pub fn search(
+        &self,
+        query: &str,
+        within: Option<(&[u32], MatchMode)>,
+        limit: usize,
+    ) -> CustomerResults {
         let folded = fold(query.trim());
         if folded.is_empty() {
             return CustomerResults::default();
@@ -199,66 +367,140 @@ impl CustomerIndex {
             && query
                 .chars()
                 .all(|c| c.is_ascii_digit() || " -+/().".contains(c));
-        let mut scored: Vec<CustomerMatch> = Vec::new();
-        let mut candidates: Vec<u32> = Vec::new();
-        let mut narrowable = true;
-        let mut consider = |slot: u32, e: &Entry| {
-            if let Some(score) = self.cheap_score(e, &words, &folded, digit_query, &query_digits) {
-                candidates.push(slot);
-                scored.push(CustomerMatch {
-                    id: e.id,
-                    slot,
-                    score,
-                });
-            }
+        let mut mode = if digit_query {
+            MatchMode::Digits
+        } else {
+            MatchMode::Substring
         };
-        match within {
-            Some(slots) => {
-                for &slot in slots {
-                    if let Some(e) = self.entries.get(slot as usize) {
-                        consider(slot, e);
-                    }
-                }
-            }
-            None => {
-                for (slot, e) in self.entries.iter().enumerate() {
-                    consider(slot as u32, e);
-                }
-            }
+        let prepared = Prepared {
+            folded: &folded,
+            words: words
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+                .collect(),
+            digits: digit_query.then(|| memchr::memmem::Finder::new(query_digits.as_bytes())),
+        };
+        // Without earlier candidates, the first word (or the phone digits) picks them in one
+        // pass over the shared buffer; the customer number can also match a digit query.
+        let single = folded.len() == 1 && within.is_none() && !digit_query;
+        if single {
+            mode = MatchMode::WordStart;
         }
-        if scored.is_empty() && within.is_none() && !digit_query {
-            // A typo: no word matched as typed. A fuzzy (subsequence) scan still finds "jnsen".
-            narrowable = false;
-            for (slot, e) in self.entries.iter().enumerate() {
-                if let Some(s) = self.matcher.fuzzy_match(&e.hay, &folded) {
+        // Each candidate with where its text holds the first word, when the pass knows it.
+        const UNKNOWN: u32 = u32::MAX;
+        let first_pass: Option<Vec<(u32, u32)>> =
+            match (within, &prepared.digits, prepared.words.first()) {
+                _ if single => Some(self.slots_with_word_starting(folded.as_bytes()[0])),
+                (Some((slots, _)), None, _) => Some(slots.iter().map(|s| (*s, UNKNOWN)).collect()),
+                (_, Some(d), _) => {
+                    let by_number = memchr::memmem::Finder::new(folded.as_bytes());
+                    let mut slots: Vec<(u32, u32)> =
+                        Self::slots_containing(&self.digits, &self.digit_starts, d)
+                            .into_iter()
+                            .chain(Self::slots_containing(
+                                &self.hays,
+                                &self.hay_starts,
+                                &by_number,
+                            ))
+                            .map(|(s, _)| (s, UNKNOWN))
+                            .collect();
+                    slots.sort_unstable();
+                    slots.dedup();
+                    Some(slots)
+                }
+                (None, None, Some(w)) => {
+                    Some(Self::slots_containing(&self.hays, &self.hay_starts, w))
+                }
+                (None, None, None) => None,
+            };
+        let slots: Box<dyn Iterator<Item = (u32, u32)> + '_> = match &first_pass {
+            Some(v) => Box::new(v.iter().copied()),
+            None => Box::new((0..self.entries.len() as u32).map(|s| (s, UNKNOWN))),
+        };
+        let mut scored: Vec<CustomerMatch> = Vec::new();
+        if matches!(within, Some((_, MatchMode::Fuzzy))) && !digit_query {
+            mode = MatchMode::Fuzzy;
+            self.fuzzy_scan(slots.map(|(s, _)| s), &folded, &mut scored);
+        } else {
+            for (slot, first_at) in slots {
+                let Some(e) = self.entries.get(slot as usize) else {
+                    continue;
+                };
+                let first_at = (first_at != UNKNOWN).then_some(first_at as usize);
+                if let Some(score) = self.cheap_score(e, &prepared, first_at) {
                     scored.push(CustomerMatch {
                         id: e.id,
-                        slot: slot as u32,
-                        score: s,
+                        slot,
+                        score,
                     });
-                    candidates.push(slot as u32);
                 }
             }
-        } else if scored.len() <= FUZZY_RANK_LIMIT {
+            if scored.is_empty() && !digit_query && !single {
+                // A typo: no word matched as typed. A subsequence match on the name still finds
+                // "jnsen"; a longer query then narrows within these.
+                mode = MatchMode::Fuzzy;
+                self.fuzzy_scan(0..self.entries.len() as u32, &folded, &mut scored);
+            }
+        }
+        let candidates: Vec<u32> = scored.iter().map(|m| m.slot).collect();
+        let total = scored.len();
+        // The best few by the cheap score, ranked again by how well the name matches.
+        let by_score =
+            |a: &CustomerMatch, b: &CustomerMatch| b.score.cmp(&a.score).then(a.slot.cmp(&b.slot));
+        let keep = FUZZY_RERANK.max(limit).min(scored.len());
+        if keep > 0 && keep < scored.len() {
+            scored.select_nth_unstable_by(keep - 1, by_score);
+            scored.truncate(keep);
+        }
+        if matches!(mode, MatchMode::Substring | MatchMode::WordStart) {
             for m in &mut scored {
                 let e = &self.entries[m.slot as usize];
-                let name = &e.hay[..usize::from(e.name_len).min(e.hay.len())];
-                let fuzzy = self.matcher.fuzzy_match(name, &folded).unwrap_or(0);
+                let fuzzy = self.matcher.fuzzy_match(self.name(e), &folded).unwrap_or(0);
                 m.score = m.score * 4 + fuzzy;
             }
         }
-        let total = scored.len();
-        let top_n = limit.min(scored.len());
-        if top_n > 0 && top_n < scored.len() {
-            scored.select_nth_unstable_by(top_n - 1, |a, b| self.order(a, b));
-        }
-        scored.truncate(top_n);
         scored.sort_by(|a, b| self.order(a, b));
+        scored.truncate(limit);
         CustomerResults {
             top: scored,
             candidates,
             total,
-            narrowable,
+            mode,
+        }
+    }
+
+    /// Customers whose name holds the query's characters in order; the tightest are scored
+    /// with fuzzy-matcher (the rest keep a score below any of those).
+    fn fuzzy_scan(
+        &self,
+        slots: impl Iterator<Item = u32>,
+        folded: &str,
+        out: &mut Vec<CustomerMatch>,
+    ) {
+        let query: Vec<u8> = folded.bytes().filter(|b| *b != b' ').collect();
+        let start = out.len();
+        for slot in slots {
+            let Some(e) = self.entries.get(slot as usize) else {
+                continue;
+            };
+            if let Some(span) = subsequence_span(self.name(e).as_bytes(), &query) {
+                out.push(CustomerMatch {
+                    id: e.id,
+                    slot,
+                    score: -(span as i64),
+                });
+            }
+        }
+        let found = &mut out[start..];
+        let keep = FUZZY_RERANK.min(found.len());
+        if keep > 0 && keep < found.len() {
+            found.select_nth_unstable_by(keep - 1, |a, b| {
+                b.score.cmp(&a.score).then(a.slot.cmp(&b.slot))
+            });
+        }
+        for m in found.iter_mut().take(keep) {
+            let e = &self.entries[m.slot as usize];
+            m.score = self.matcher.fuzzy_match(self.name(e), folded).unwrap_or(0) + 1_000_000;
         }
     }
 
@@ -266,33 +508,32 @@ impl CustomerIndex {
         b.score.cmp(&a.score).then_with(|| {
             let ea = &self.entries[a.slot as usize];
             let eb = &self.entries[b.slot as usize];
-            ea.hay.cmp(&eb.hay)
+            self.hay(ea).cmp(self.hay(eb))
         })
     }
 
     /// Every word must occur in the folded text (or, for a phone number, in the digits). The score
     /// rewards a word that starts a word of the name, an exact customer number, a phone match.
-    fn cheap_score(
-        &self,
-        e: &Entry,
-        words: &[&str],
-        folded: &str,
-        digit_query: bool,
-        query_digits: &str,
-    ) -> Option<i64> {
+    /// `first_at`: where the first word was already found (the buffer pass knows it).
+    fn cheap_score(&self, e: &Entry, q: &Prepared<'_>, first_at: Option<usize>) -> Option<i64> {
         let mut score = 0i64;
-        if &*e.number == folded {
+        if &*e.number == q.folded {
             score += 1_000;
-        } else if e.number.starts_with(folded) {
+        } else if e.number.starts_with(q.folded) {
             score += 300;
         }
-        if digit_query && e.digits.contains(query_digits) {
-            score += 800;
-            return Some(score);
+        if let Some(digits) = &q.digits
+            && digits.find(self.phone_digits(e).as_bytes()).is_some()
+        {
+            return Some(score + 800);
         }
-        for w in words {
-            let pos = e.hay.find(w)?;
-            let at_word_start = pos == 0 || e.hay.as_bytes()[pos - 1] == b' ';
+        let hay = self.hay(e).as_bytes();
+        for (i, w) in q.words.iter().enumerate() {
+            let pos = match first_at {
+                Some(p) if i == 0 => p,
+                _ => w.find(hay)?,
+            };
+            let at_word_start = pos == 0 || hay[pos - 1] == b' ';
             let in_name = pos < usize::from(e.name_len);
             score += match (at_word_start, in_name) {
                 (true, true) => 100,
@@ -303,6 +544,46 @@ impl CustomerIndex {
         }
         Some(score)
     }
+}
+
+/// A query made ready once for a scan over 100,000 customers: substring finders built once
+/// rather than per customer.
+struct Prepared<'q> {
+    folded: &'q str,
+    words: Vec<memchr::memmem::Finder<'q>>,
+    digits: Option<memchr::memmem::Finder<'q>>,
+}
+
+/// How tightly `query`'s characters appear in order in `text`: the length of the shortest
+/// greedy span, or `None` when they do not all appear. A cheap filter before fuzzy-matcher.
+fn subsequence_span(text: &[u8], query: &[u8]) -> Option<usize> {
+    let first = *query.first()?;
+    let mut best: Option<usize> = None;
+    let mut start = 0;
+    while let Some(off) = memchr::memchr(first, &text[start..]) {
+        let begin = start + off;
+        let mut i = begin;
+        let mut matched = true;
+        for &c in query {
+            match memchr::memchr(c, &text[i..]) {
+                Some(o) => i += o + 1,
+                None => {
+                    matched = false;
+                    break;
+                }
+            }
+        }
+        if !matched {
+            break;
+        }
+        let span = i - begin;
+        best = Some(best.map_or(span, |b: usize| b.min(span)));
+        start = begin + 1;
+        if span == query.len() {
+            break;
+        }
+    }
+    best
 }
 
 /// A product candidate from the store's narrowing query.
@@ -450,9 +731,21 @@ mod tests {
     fn narrowing_gives_the_same_answer() {
         let idx = index();
         let first = idx.search("jan", None, 10);
-        let narrowed = idx.search("jansen", Some(&first.candidates), 10);
+        let narrowed = idx.search("jansen", Some((&first.candidates, first.mode)), 10);
         let full = idx.search("jansen", None, 10);
         assert_eq!(ids(&narrowed), ids(&full));
+    }
+
+    #[test]
+    fn a_typo_narrows_too() {
+        let idx = index();
+        let first = idx.search("schrn", None, 10);
+        assert_eq!(first.mode, MatchMode::Fuzzy);
+        let narrowed = idx.search("schrnerei", Some((&first.candidates, first.mode)), 10);
+        assert_eq!(ids(&narrowed), vec![2]);
+        // A phone number is never narrowed: "03" may find nothing, "030-1234567" a customer.
+        let digits = idx.search("0201234", None, 10);
+        assert!(!digits.narrowable());
     }
 
     #[test]

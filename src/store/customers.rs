@@ -320,51 +320,44 @@ impl Store {
         Ok(())
     }
 
-    /// Everything the in-memory customer search needs, for every customer.
-    pub fn customer_search_rows(&self) -> Result<Vec<CustomerSearchRow>> {
-        let mut rows: Vec<CustomerSearchRow> = Vec::new();
-        let mut index = std::collections::HashMap::new();
+    /// Everything the in-memory customer search needs, one customer at a time (100,000
+    /// customers are not held twice in memory while the index is built).
+    pub fn for_each_customer_search_row(&self, mut f: impl FnMut(CustomerSearchRow)) -> Result<()> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, number, name, visit_city, visit_postcode, blocked FROM customers ORDER BY id",
+            "SELECT c.id, c.number, c.name, c.visit_city, c.visit_postcode, c.blocked,
+                    (SELECT group_concat(phone, char(31)) FROM customer_phones p WHERE p.customer_id = c.id),
+                    (SELECT group_concat(name, char(31)) FROM contacts k WHERE k.customer_id = c.id),
+                    (SELECT group_concat(phone, char(31)) FROM contacts k
+                     WHERE k.customer_id = c.id AND k.phone <> '')
+             FROM customers c ORDER BY c.id",
         )?;
-        let it = stmt.query_map([], |r| {
-            Ok(CustomerSearchRow {
+        let split = |s: Option<String>| -> Vec<String> {
+            s.map(|s| s.split('\u{1f}').map(str::to_string).collect())
+                .unwrap_or_default()
+        };
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let mut phones = split(r.get(6)?);
+            phones.extend(split(r.get(8)?));
+            f(CustomerSearchRow {
                 id: r.get(0)?,
                 number: r.get(1)?,
                 name: r.get(2)?,
                 city: r.get(3)?,
                 postcode: r.get(4)?,
-                contacts: Vec::new(),
-                phones: Vec::new(),
                 blocked: r.get(5)?,
-            })
-        })?;
-        for row in it {
-            let row = row?;
-            index.insert(row.id, rows.len());
-            rows.push(row);
+                contacts: split(r.get(7)?),
+                phones,
+            });
         }
-        let mut stmt = self
-            .conn
-            .prepare("SELECT customer_id, phone FROM customer_phones UNION ALL SELECT customer_id, phone FROM contacts WHERE phone <> ''")?;
-        let it = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        for pair in it {
-            let (id, phone) = pair?;
-            if let Some(&i) = index.get(&id) {
-                rows[i].phones.push(phone);
-            }
-        }
-        let mut stmt = self
-            .conn
-            .prepare("SELECT customer_id, name FROM contacts ORDER BY customer_id, position")?;
-        let it = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        for pair in it {
-            let (id, name) = pair?;
-            if let Some(&i) = index.get(&id) {
-                rows[i].contacts.push(name);
-            }
-        }
-        Ok(rows)
+        Ok(())
+    }
+
+    /// Everything the in-memory customer search needs, for every customer.
+    pub fn customer_search_rows(&self) -> Result<Vec<CustomerSearchRow>> {
+        let mut out = Vec::new();
+        self.for_each_customer_search_row(|r| out.push(r))?;
+        Ok(out)
     }
 
     /// The rows a search shows for these customers, in the order given.

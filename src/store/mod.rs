@@ -86,12 +86,15 @@ pub struct OpenOptions {
     /// fsync per commit; NORMAL survives a crash of the program but may lose the last commits on
     /// a power cut.
     pub synchronous_full: bool,
+    /// `PRAGMA mmap_size`: bytes of the file read through a memory map (0: none).
+    pub mmap_bytes: i64,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
             synchronous_full: true,
+            mmap_bytes: 0,
         }
     }
 }
@@ -180,13 +183,14 @@ impl Store {
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA temp_store = MEMORY;"
         ))
         .map_err(open_err)?;
-        // Read the file through a memory map (up to 1 GiB of address space, not memory). In WAL
-        // mode SQLite empties a connection's page cache whenever another clerk commits, so
-        // without the map every history query re-reads its pages with a system call and a copy
-        // each; with it they come straight from the operating system's cache. Measured on a
-        // 500,000-order database: cross-sell for a 5-line order 16 ms -> 9 ms, a year of a busy
-        // customer's purchases 13 ms -> 10 ms (benches/crosssell.rs).
-        conn.execute_batch("PRAGMA mmap_size = 1073741824")
+        // Optionally read the file through a memory map. In WAL mode SQLite empties a
+        // connection's page cache whenever another clerk commits, so without the map every
+        // history query re-reads its pages with a system call and a copy each; with it they come
+        // straight from the operating system's cache. Measured on a 500,000-order database:
+        // cross-sell for a 5-line order 16 ms -> 9 ms (benches/crosssell.rs). The price: mapped
+        // pages count in every session's resident memory, and an I/O error on the file becomes
+        // a crash (SIGBUS) instead of an error message — so it is off unless configured.
+        conn.pragma_update(None, "mmap_size", options.mmap_bytes)
             .map_err(open_err)?;
         let mut store = Store {
             conn,

@@ -717,13 +717,25 @@ impl Store {
     }
 
     /// Writes the whole draft and the half-typed entry line; called on every change.
+    ///
+    /// A draft survives the program being killed without an fsync of its own (the operating
+    /// system holds the write), so it is written with `synchronous = NORMAL`; the next committed
+    /// order syncs it to disk with everything before it.
     pub fn save_draft(
         &mut self,
         draft: &Draft,
         entry_text: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.write(|tx| save_draft(tx, draft, entry_text, now))
+        let full = self.options.synchronous_full;
+        if full {
+            self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+        }
+        let result = self.write(|tx| save_draft(tx, draft, entry_text, now));
+        if full {
+            self.conn.execute_batch("PRAGMA synchronous = FULL")?;
+        }
+        result
     }
 
     /// The draft and the text that was in its entry field.

@@ -15,6 +15,7 @@ use ratatui::backend::TestBackend;
 pub struct Harness {
     pub app: App,
     pub worker: WorkerState,
+    queue: super::worker::Queue,
 }
 
 impl Harness {
@@ -45,22 +46,34 @@ impl Harness {
         let mut h = Harness {
             app: App::new(clerk.to_string(), keymap, today),
             worker: WorkerState::new(store, today, printer),
+            queue: Default::default(),
         };
         h.pump();
         h
     }
 
-    /// Answers every request the screen has made, and the ones those answers lead to.
+    /// Answers every request the screen has made, and the ones those answers lead to, in the
+    /// worker's order.
     pub fn pump(&mut self) {
+        self.pump_with(false);
+    }
+
+    /// Answers only the reads the clerk waits for, leaving writes (draft saves) queued as the
+    /// worker would do them after: what the screen shows first.
+    pub fn pump_reads(&mut self) {
+        self.pump_with(true);
+    }
+
+    fn pump_with(&mut self, reads_only: bool) {
         loop {
-            let requests = self.app.take_requests();
-            if requests.is_empty() {
-                return;
+            for r in self.app.take_requests() {
+                self.queue.push(r);
             }
-            for r in requests {
-                if let Some(resp) = worker::handle(&mut self.worker, r) {
-                    self.app.handle_response(resp);
-                }
+            let Some(r) = self.queue.pop(reads_only) else {
+                return;
+            };
+            if let Some(resp) = worker::handle(&mut self.worker, r) {
+                self.app.handle_response(resp);
             }
         }
     }

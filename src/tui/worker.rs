@@ -368,18 +368,21 @@ fn suggestions(
 
 fn load_customers(store: &Store, clerk: &str, now: DateTime<Utc>) -> Result<Response, StoreError> {
     let over = store.customers_over_limit(now)?;
-    let rows = store.customer_search_rows()?;
-    let index = CustomerIndex::build(rows.into_iter().map(|r| CustomerRecord {
-        over_limit: over.contains(&r.number),
-        id: r.id,
-        number: r.number,
-        name: r.name,
-        city: r.city,
-        postcode: r.postcode,
-        contacts: r.contacts,
-        phones: r.phones,
-        blocked: r.blocked,
-    }));
+    let mut index = CustomerIndex::new();
+    store.for_each_customer_search_row(|r| {
+        index.push(CustomerRecord {
+            over_limit: over.contains(&r.number),
+            id: r.id,
+            number: r.number,
+            name: r.name,
+            city: r.city,
+            postcode: r.postcode,
+            contacts: r.contacts,
+            phones: r.phones,
+            blocked: r.blocked,
+        })
+    })?;
+    index.shrink();
     Ok(Response::Customers {
         index: Arc::new(index),
         recent: store.recent_customers(clerk, 30)?,
@@ -551,6 +554,60 @@ fn superseded_by(old: &Request, new: &Request) -> bool {
     }
 }
 
+impl Request {
+    /// Reads the clerk is waiting to see (suggestions, stock, prices): they go before writes,
+    /// so a draft being saved never delays what the screen shows. Writes keep their own order.
+    fn is_interactive_read(&self) -> bool {
+        matches!(
+            self,
+            Request::Suggest { .. }
+                | Request::Resolve { .. }
+                | Request::Line { .. }
+                | Request::Stock { .. }
+                | Request::StockSearch { .. }
+                | Request::Alternatives { .. }
+                | Request::CrossSell { .. }
+                | Request::OpenCustomer { .. }
+        )
+    }
+}
+
+/// The worker's queue: interactive reads first (in the order asked), then the rest in order;
+/// a request a newer one of its kind makes pointless is dropped.
+#[derive(Default)]
+pub struct Queue {
+    items: Vec<Request>,
+}
+
+impl Queue {
+    pub fn push(&mut self, r: Request) {
+        self.items.push(r);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The next request to answer; `reads_only` leaves writes queued (for measuring).
+    pub fn pop(&mut self, reads_only: bool) -> Option<Request> {
+        loop {
+            let at = match self.items.iter().position(Request::is_interactive_read) {
+                Some(i) => i,
+                None if reads_only || self.items.is_empty() => return None,
+                None => 0,
+            };
+            let req = self.items.remove(at);
+            if self.items[at..]
+                .iter()
+                .any(|later| superseded_by(&req, later))
+            {
+                continue;
+            }
+            return Some(req);
+        }
+    }
+}
+
 /// Runs the worker until the request channel closes. Requests that a newer one of the same kind
 /// replaces are dropped unanswered; saving a draft is never dropped, only merged into its newer save.
 pub fn run(
@@ -559,7 +616,7 @@ pub fn run(
     mut deliver: impl FnMut(Response) -> bool,
     poll: Duration,
 ) {
-    let mut queue: Vec<Request> = Vec::new();
+    let mut queue = Queue::default();
     loop {
         if queue.is_empty() {
             match requests.recv_timeout(poll) {
@@ -571,10 +628,9 @@ pub fn run(
         while let Ok(r) = requests.try_recv() {
             queue.push(r);
         }
-        let req = queue.remove(0);
-        if queue.iter().any(|later| superseded_by(&req, later)) {
+        let Some(req) = queue.pop(false) else {
             continue;
-        }
+        };
         if let Some(resp) = handle(&mut st, req)
             && !deliver(resp)
         {

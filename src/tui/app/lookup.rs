@@ -93,9 +93,9 @@ impl Lookup {
         let has_digits = query.chars().any(|c| c.is_ascii_digit());
         let within = match (&self.last, previous) {
             (Some((last_q, res)), Some(prev))
-                if res.narrowable && !has_digits && last_q == prev && query.starts_with(prev) =>
+                if res.narrowable() && !has_digits && last_q == prev && query.starts_with(prev) =>
             {
-                Some(res.candidates.as_slice())
+                Some((res.candidates.as_slice(), res.mode))
             }
             _ => None,
         };

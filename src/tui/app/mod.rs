@@ -138,6 +138,10 @@ impl App {
         app
     }
 
+    pub fn has_requests(&self) -> bool {
+        !self.requests.is_empty()
+    }
+
     pub fn take_requests(&mut self) -> Vec<Request> {
         std::mem::take(&mut self.requests)
     }
