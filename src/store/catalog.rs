@@ -329,23 +329,37 @@ fn incoming_for(conn: &Connection, product_id: i64) -> Result<Vec<(String, Incom
 /// read as operators); shorter ones ("m8") cannot be trigram-searched and become LIKE filters.
 pub(super) struct ProductQuery {
     pub fts: Option<String>,
-    pub short: Vec<String>,
+    /// Words the index cannot take (or only in part), checked with LIKE on the candidates.
+    pub filters: Vec<String>,
 }
+
+/// A long word is looked up in the index by its start: every trigram more is one more posting
+/// list to intersect (and the common ones, "out", "ing", are long), while the rows found are
+/// then filtered on the whole word anyway.
+const FTS_WORD_CHARS: usize = 7;
+/// At most this many LIKE filters; more words than that are left to the ranking.
+const MAX_FILTERS: usize = 3;
 
 pub(super) fn product_query(text: &str) -> ProductQuery {
     let mut long = Vec::new();
-    let mut short = Vec::new();
+    let mut filters = Vec::new();
     for word in text.split_whitespace().take(8) {
         let w: String = word.chars().filter(|c| !c.is_control()).collect();
-        if w.chars().count() >= 3 {
-            long.push(format!("\"{}\"", w.replace('"', "\"\"")));
+        let n = w.chars().count();
+        if n >= 3 {
+            let head: String = w.chars().take(FTS_WORD_CHARS).collect();
+            long.push(format!("\"{}\"", head.replace('"', "\"\"")));
+            if n > FTS_WORD_CHARS {
+                filters.push(w);
+            }
         } else if !w.is_empty() {
-            short.push(w);
+            filters.push(w);
         }
     }
+    filters.truncate(MAX_FILTERS);
     ProductQuery {
         fts: (!long.is_empty()).then(|| long.join(" ")),
-        short,
+        filters,
     }
 }
 
@@ -452,39 +466,45 @@ impl Store {
     /// its substitutes, not pretend it does not exist.
     pub fn search_products(&self, text: &str, limit: usize) -> Result<Vec<ProductHit>> {
         let q = product_query(text);
-        let like = |i: usize| q.short.get(i).map(|s| contains_pattern(s));
-        let mut stmt = match q.fts {
-            Some(_) => self.conn.prepare_cached(
-                "SELECT p.id, p.code, p.description, p.search_words, p.unit, p.blocked
-                 FROM products_fts f JOIN products p ON p.id = f.rowid
-                 WHERE products_fts MATCH ?1
-                   AND (?3 IS NULL OR p.code || ' ' || p.description || ' ' || p.search_words LIKE ?3 ESCAPE '\\')
-                   AND (?4 IS NULL OR p.code || ' ' || p.description || ' ' || p.search_words LIKE ?4 ESCAPE '\\')
-                 LIMIT ?2",
-            )?,
+        let like = |i: usize| q.filters.get(i).map(|s| contains_pattern(s));
+        type Raw = (i64, String, String, String, String, bool);
+        let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Raw> {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        };
+        let raw: Vec<Raw> = match &q.fts {
+            Some(fts) => self
+                .conn
+                .prepare_cached(
+                    "SELECT p.id, p.code, p.description, p.search_words, p.unit, p.blocked
+                     FROM products_fts f JOIN products p ON p.id = f.rowid
+                     WHERE products_fts MATCH ?1
+                       AND (?3 IS NULL OR p.code || ' ' || p.description || ' ' || p.search_words LIKE ?3 ESCAPE '\\')
+                       AND (?4 IS NULL OR p.code || ' ' || p.description || ' ' || p.search_words LIKE ?4 ESCAPE '\\')
+                       AND (?5 IS NULL OR p.code || ' ' || p.description || ' ' || p.search_words LIKE ?5 ESCAPE '\\')
+                     LIMIT ?2",
+                )?
+                .query_map(params![fts, limit as i64, like(0), like(1), like(2)], read)?
+                .collect::<rusqlite::Result<_>>()?,
             // Only short words ("m8"): codes starting with them, through the code index.
-            None if !q.short.is_empty() => self.conn.prepare_cached(
-                "SELECT p.id, p.code, p.description, p.search_words, p.unit, p.blocked
-                 FROM products p
-                 WHERE p.code >= upper(?1) AND p.code < upper(?1) || x'FF'
-                   AND (?3 IS NULL OR ?3 = ?3) AND (?4 IS NULL OR ?4 = ?4)
-                 LIMIT ?2",
-            )?,
+            None if !q.filters.is_empty() => self
+                .conn
+                .prepare_cached(
+                    "SELECT p.id, p.code, p.description, p.search_words, p.unit, p.blocked
+                     FROM products p
+                     WHERE p.code >= upper(?1) AND p.code < upper(?1) || x'FF'
+                     LIMIT ?2",
+                )?
+                .query_map(params![q.filters.join(" "), limit as i64], read)?
+                .collect::<rusqlite::Result<_>>()?,
             None => return Ok(Vec::new()),
         };
-        let first = q.fts.clone().unwrap_or_else(|| q.short.join(" "));
-        let raw = stmt
-            .query_map(params![first, limit as i64, like(0), like(1)], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, bool>(5)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
         raw.into_iter()
             .map(|(id, code, description, search_words, unit, blocked)| {
                 Ok(ProductHit {
@@ -658,7 +678,10 @@ mod tests {
     fn query_splits_long_and_short_words() {
         let q = product_query("bout m8");
         assert_eq!(q.fts.as_deref(), Some("\"bout\""));
-        assert_eq!(q.short, vec!["m8"]);
+        assert_eq!(q.filters, vec!["m8"]);
+        let q = product_query("zeskantbout m5");
+        assert_eq!(q.fts.as_deref(), Some("\"zeskant\""));
+        assert_eq!(q.filters, vec!["zeskantbout", "m5"]);
         let q = product_query("\"OR\" NEAR(x) 3x2,5");
         assert_eq!(
             q.fts.as_deref(),

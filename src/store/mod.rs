@@ -180,7 +180,7 @@ impl Store {
             "NORMAL"
         };
         conn.execute_batch(&format!(
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA temp_store = MEMORY;"
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8000;"
         ))
         .map_err(open_err)?;
         // Optionally read the file through a memory map. In WAL mode SQLite empties a
