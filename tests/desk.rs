@@ -649,3 +649,47 @@ fn the_customers_usual_items_and_quantity() {
         h.screen(80, 24)
     );
 }
+
+/// Issue 3 asks how many keys a phone order takes: known customer, 5 lines, one substitute taken,
+/// one cross-sell accepted, commit. The clerk types the data and a handful of keys more.
+#[test]
+fn a_scripted_phone_order_takes_little_more_than_the_data() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    history(&t);
+    let mut h = desk(&t, "anna");
+    let script = [
+        ("jans", "<Enter>"),        // the caller
+        ("8 m8-bolt", "<Enter>"),   // line 1
+        ("", "+"),                  // line 2: the cross-sell suggestion (cable)
+        ("1 coffee", "<Enter>"),    // line 3
+        ("8 OLD-DRILL", "<Enter>"), // no longer sold: the alternatives open
+        ("", "<Enter>"),            // line 4: its substitute
+        ("2,5 kab", "<Enter>"),     // line 5
+        ("", "<F10>"),
+    ];
+    let mut data = 0;
+    let mut keys = 0;
+    for (text, control) in script {
+        h.keys(text).unwrap();
+        h.keys(control).unwrap();
+        data += text.chars().count();
+        keys += text.chars().count() + orderdesk::tui::keys::parse_keys(control).unwrap().len();
+    }
+    assert!(
+        message(&h).contains("committed"),
+        "{}\n{}",
+        message(&h),
+        h.screen(80, 24)
+    );
+    let all = orders(&t);
+    let o = all
+        .iter()
+        .find(|o| o.clerk == "anna")
+        .unwrap_or_else(|| panic!("{}\n{}", message(&h), h.screen(80, 24)));
+    let codes: Vec<&str> = o.lines.iter().map(|l| l.product_code.as_str()).collect();
+    assert_eq!(codes, ["M8-BOLT", "CABLE", "COFFEE", "LAST-ITEM", "CABLE"]);
+    println!("scripted phone order: {keys} keys for {data} characters of data");
+    assert_eq!(data, 39);
+    assert!(keys <= data + 10, "{keys} keys");
+}
