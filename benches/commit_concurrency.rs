@@ -2,8 +2,10 @@
 //! second, and the median, 99th percentile and maximum time of one commit (goal: p99 ≤ 5 ms,
 //! max ≤ 50 ms with 4 processes).
 //!
-//! `cargo bench --bench commit_concurrency` — env `COMMITS` (per process, default 500) and
-//! `PROCESSES` (default "1,4").
+//! `cargo bench --bench commit_concurrency` — env `COMMITS` (per process, default 500),
+//! `PROCESSES` (default "1,4"), `WARMUP` (unreported first commits per process, default 20) and
+//! `THINK_MS` (a clerk's pause between commits, default 0: every process commits flat out),
+//! `SYNC=normal` and `MMAP_MB` (the `[database]` settings synchronous and mmap_mb).
 
 #[path = "support/mod.rs"]
 mod support;
@@ -15,13 +17,32 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// A child: commits `n` orders and prints each commit's time in microseconds.
+/// A child: commits `n` orders and prints each commit's time in microseconds. The first
+/// `WARMUP` commits (cold caches, statements being prepared) are done but not reported; with
+/// `THINK_MS` set, it waits a random 0..2×THINK_MS between commits, like a clerk.
 fn child(path: &str, n: usize, seed: usize) {
-    let mut store = Store::open(std::path::Path::new(path)).expect("open");
+    let warmup: usize = std::env::var("WARMUP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let think: u64 = std::env::var("THINK_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let options = orderdesk::store::OpenOptions {
+        synchronous_full: std::env::var("SYNC").map_or(true, |v| v != "normal"),
+        mmap_bytes: std::env::var("MMAP_MB")
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+            * 1024
+            * 1024,
+    };
+    let mut store = Store::open_with(std::path::Path::new(path), &options).expect("open");
     let customers = store.sample_customer_numbers(500).expect("customers");
     let products = store.sample_product_codes(2000).expect("products");
     let today = support::today();
-    for k in 0..n {
+    for k in 0..n + warmup {
         let i = k * 4 + seed;
         let order = NewOrder {
             customer_number: customers[(i * 13) % customers.len()].clone(),
@@ -45,7 +66,18 @@ fn child(path: &str, n: usize, seed: usize) {
         store
             .commit_order(&order, chrono::Utc::now())
             .expect("commit");
-        println!("{}", started.elapsed().as_micros());
+        if k >= warmup {
+            println!("{}", started.elapsed().as_micros());
+        }
+        if think > 0 {
+            // Between orders the clerk's session is idle, and its worker folds the WAL then,
+            // as the screen's worker does (`checkpoint_when_idle`).
+            let pause = std::time::Instant::now();
+            store.checkpoint_when_idle().expect("checkpoint");
+            let jitter = (i as u64 * 7919) % (2 * think + 1);
+            let left = std::time::Duration::from_millis(jitter).saturating_sub(pause.elapsed());
+            std::thread::sleep(left);
+        }
     }
 }
 
@@ -105,6 +137,7 @@ fn main() {
             "{procs} process(es) × {commits} commits of 5 lines: {:.0} orders/s; commit p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms",
             n as f64 / wall
         );
+        let _ = std::io::Write::flush(&mut std::io::stdout());
         let store = Store::open(&path).expect("open");
         let report = store.check().expect("check");
         println!("  check after the run: {} fault(s)", report.faults.len());

@@ -142,18 +142,28 @@ fn depot_code(conn: &Connection, id: i64) -> Result<String> {
     Ok(conn.query_row("SELECT code FROM depots WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
+/// A line with everything decided that does not depend on stock: product, depot, price.
 struct PlannedLine {
     product_id: i64,
     depot_id: i64,
+    depot_code: String,
     product: Product,
     quantity: Quantity,
     price: UnitPrice,
     source: PriceSource,
-    reserved: Quantity,
-    backordered: Quantity,
+    allow_backorder: bool,
 }
 
-fn commit(conn: &Connection, new: &NewOrder, now: DateTime<Utc>) -> Result<CommittedOrder> {
+struct Plan {
+    customer_id: i64,
+    order_depot: i64,
+    lines: Vec<PlannedLine>,
+}
+
+/// Everything about an order that can be decided before taking the write lock: who, which
+/// products, at what price. Resolving prices is most of a commit's queries; doing it here keeps
+/// the time one clerk holds the lock — and the others wait — short.
+fn plan(conn: &Connection, new: &NewOrder) -> Result<Plan> {
     let customer_id = require_customer_id(conn, &new.customer_number)?;
     let customer = customers::load_customer(conn, customer_id)?;
     if customer.blocked {
@@ -171,11 +181,7 @@ fn commit(conn: &Connection, new: &NewOrder, now: DateTime<Utc>) -> Result<Commi
         Some(code) => require_depot_id(conn, code)?,
         None => default_depot_id(conn, customer_id)?,
     };
-    // What is still free per (product, depot) as this order takes from it line by line: two lines
-    // of one product must not both count the same units.
-    let mut free: HashMap<(i64, i64), Quantity> = HashMap::new();
-    let mut planned = Vec::with_capacity(new.lines.len());
-    let mut short = Vec::new();
+    let mut lines = Vec::with_capacity(new.lines.len());
     for (i, line) in new.lines.iter().enumerate() {
         let n = i + 1;
         let product_id = require_product_id(conn, &line.product_code)
@@ -209,27 +215,59 @@ fn commit(conn: &Connection, new: &NewOrder, now: DateTime<Utc>) -> Result<Commi
             }
             _ => (resolved.price, resolved.source),
         };
-        let remaining = match free.get(&(product_id, depot_id)) {
+        lines.push(PlannedLine {
+            product_id,
+            depot_id,
+            depot_code: depot_code(conn, depot_id)?,
+            product,
+            quantity: line.quantity,
+            price,
+            source,
+            allow_backorder: line.allow_backorder,
+        });
+    }
+    Ok(Plan {
+        customer_id,
+        order_depot,
+        lines,
+    })
+}
+
+/// Under the write lock: re-reads what is free, reserves it, and writes the order. Returns the
+/// order number and the lines that were short.
+fn reserve_and_insert(
+    conn: &Connection,
+    new: &NewOrder,
+    plan: &Plan,
+    now: DateTime<Utc>,
+) -> Result<(i64, Vec<ShortLine>)> {
+    // What is still free per (product, depot) as this order takes from it line by line: two lines
+    // of one product must not both count the same units.
+    let mut free: HashMap<(i64, i64), Quantity> = HashMap::new();
+    let mut allocations = Vec::with_capacity(plan.lines.len());
+    let mut short = Vec::new();
+    for (i, l) in plan.lines.iter().enumerate() {
+        let remaining = match free.get(&(l.product_id, l.depot_id)) {
             Some(q) => *q,
             None => {
                 let (on_hand, reserved) =
-                    catalog::stock_row(conn, product_id, depot_id)?.unwrap_or((0, 0));
+                    catalog::stock_row(conn, l.product_id, l.depot_id)?.unwrap_or((0, 0));
                 Quantity::from_minor(on_hand).checked_sub(Quantity::from_minor(reserved))?
             }
         };
-        let alloc = allocate(line.quantity, remaining)?;
+        let alloc = allocate(l.quantity, remaining)?;
         let left = if remaining.is_negative() {
             remaining
         } else {
             remaining.checked_sub(alloc.reserved)?
         };
-        free.insert((product_id, depot_id), left);
-        if !alloc.backordered.is_zero() && !line.allow_backorder {
+        free.insert((l.product_id, l.depot_id), left);
+        if !alloc.backordered.is_zero() && !l.allow_backorder {
             short.push(ShortLine {
-                line: n,
-                product_code: product.code.clone(),
-                depot: depot_code(conn, depot_id)?,
-                wanted: line.quantity,
+                line: i + 1,
+                product_code: l.product.code.clone(),
+                depot: l.depot_code.clone(),
+                wanted: l.quantity,
                 available: if remaining.is_negative() {
                     Quantity::ZERO
                 } else {
@@ -237,41 +275,35 @@ fn commit(conn: &Connection, new: &NewOrder, now: DateTime<Utc>) -> Result<Commi
                 },
             });
         }
-        planned.push(PlannedLine {
-            product_id,
-            depot_id,
-            product,
-            quantity: line.quantity,
-            price,
-            source,
-            reserved: alloc.reserved,
-            backordered: alloc.backordered,
-        });
+        allocations.push(alloc);
     }
     if new.policy == ShortPolicy::Refuse && !short.is_empty() {
         return Err(StoreError::Short(short));
     }
     let totals = document_totals(
-        planned
+        plan.lines
             .iter()
             .map(|l| (l.product.vat_class, l.price, l.quantity)),
     )?;
     let created = rows::time_text(now);
-    let number: i64 = conn.query_row(
-        "INSERT INTO orders (customer_id, depot_id, clerk, status, reference, created_at,
-             total_excl_cents, total_incl_cents)
-         VALUES (?1, ?2, ?3, 'committed', ?4, ?5, ?6, ?7) RETURNING id",
-        params![
-            customer_id,
-            order_depot,
-            new.clerk,
-            new.reference,
-            created,
-            totals.excl_vat.cents()?,
-            totals.incl_vat.cents()?
-        ],
-        |r| r.get(0),
-    )?;
+    let number: i64 = conn
+        .prepare_cached(
+            "INSERT INTO orders (customer_id, depot_id, clerk, status, reference, created_at,
+                 total_excl_cents, total_incl_cents)
+             VALUES (?1, ?2, ?3, 'committed', ?4, ?5, ?6, ?7) RETURNING id",
+        )?
+        .query_row(
+            params![
+                plan.customer_id,
+                plan.order_depot,
+                new.clerk,
+                new.reference,
+                created,
+                totals.excl_vat.cents()?,
+                totals.incl_vat.cents()?
+            ],
+            |r| r.get(0),
+        )?;
     let mut line_stmt = conn.prepare_cached(
         "INSERT INTO order_lines (order_id, position, product_id, depot_id, quantity_milli,
              unit_price_e4, price_source, vat_class, reserved_milli, backordered_milli)
@@ -280,7 +312,7 @@ fn commit(conn: &Connection, new: &NewOrder, now: DateTime<Utc>) -> Result<Commi
     let mut reserve_stmt = conn.prepare_cached(
         "UPDATE stock SET reserved_milli = reserved_milli + ?3 WHERE product_id = ?1 AND depot_id = ?2",
     )?;
-    for (i, l) in planned.iter().enumerate() {
+    for (i, (l, a)) in plan.lines.iter().zip(&allocations).enumerate() {
         line_stmt.execute(params![
             number,
             i as i64 + 1,
@@ -290,35 +322,33 @@ fn commit(conn: &Connection, new: &NewOrder, now: DateTime<Utc>) -> Result<Commi
             l.price.minor()?,
             l.source.as_str(),
             l.product.vat_class.as_str(),
-            l.reserved.minor()?,
-            l.backordered.minor()?
+            a.reserved.minor()?,
+            a.backordered.minor()?
         ])?;
-        if !l.reserved.is_zero() {
-            reserve_stmt.execute(params![l.product_id, l.depot_id, l.reserved.minor()?])?;
+        if !a.reserved.is_zero() {
+            reserve_stmt.execute(params![l.product_id, l.depot_id, a.reserved.minor()?])?;
         }
     }
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO order_events (order_id, at, clerk, from_status, to_status, note)
          VALUES (?1, ?2, ?3, NULL, 'committed', ?4)",
-        params![
-            number,
-            created,
-            new.clerk,
-            if short.is_empty() {
-                String::new()
-            } else {
-                format!("backordered: {}", ShortLine::describe_all(&short))
-            }
-        ],
-    )?;
+    )?
+    .execute(params![
+        number,
+        created,
+        new.clerk,
+        if short.is_empty() {
+            String::new()
+        } else {
+            format!("backordered: {}", ShortLine::describe_all(&short))
+        }
+    ])?;
     super::bump(conn, "stock")?;
     if let Some(draft) = new.draft_id {
-        conn.execute("DELETE FROM drafts WHERE id = ?1", [draft])?;
+        conn.prepare_cached("DELETE FROM drafts WHERE id = ?1")?
+            .execute([draft])?;
     }
-    Ok(CommittedOrder {
-        order: load_order(conn, number)?,
-        short,
-    })
+    Ok((number, short))
 }
 
 pub(super) fn load_order(conn: &Connection, number: i64) -> Result<Order> {
@@ -625,7 +655,12 @@ impl Store {
     /// Commits an order, reserving stock in the same transaction that re-checks availability, so
     /// that clerks in several processes can never together reserve more than is on hand.
     pub fn commit_order(&mut self, new: &NewOrder, now: DateTime<Utc>) -> Result<CommittedOrder> {
-        self.write(|tx| commit(tx, new, now))
+        let plan = plan(&self.conn, new)?;
+        let (number, short) = self.write(|tx| reserve_and_insert(tx, new, &plan, now))?;
+        Ok(CommittedOrder {
+            order: load_order(&self.conn, number)?,
+            short,
+        })
     }
 
     pub fn order(&self, number: i64) -> Result<Order> {

@@ -522,6 +522,10 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
             .map(|_| Response::Saved)
             .unwrap_or_else(|e| failed("logging the lost sale", e)),
         Request::Poll => {
+            // Idle: a good moment to fold the WAL into the database, off every commit's clock.
+            if let Err(e) = st.store.checkpoint_when_idle() {
+                tracing::debug!(error = %e, "idle checkpoint");
+            }
             // data_version is free to read and moves on any commit by another connection; only
             // then look whether it was one that matters to this screen (not a draft save).
             let v = st.store.data_version().ok()?;
