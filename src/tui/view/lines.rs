@@ -23,6 +23,19 @@ fn source_short(s: PriceSource) -> &'static str {
     }
 }
 
+/// One letter for narrow panes: A agreement, G group discount, P promotion, Q quantity break,
+/// L list, N negotiated (the F1 help gives the legend).
+pub fn source_letter(s: PriceSource) -> char {
+    match s {
+        PriceSource::Agreement => 'A',
+        PriceSource::GroupDiscount => 'G',
+        PriceSource::Promotion => 'P',
+        PriceSource::QuantityBreak => 'Q',
+        PriceSource::List => 'L',
+        PriceSource::Negotiated => 'N',
+    }
+}
+
 /// The stock column: what the line meets in its depot.
 pub fn stock_mark(o: &OrderDesk, i: usize) -> String {
     let line = &o.draft.lines[i];
@@ -82,7 +95,7 @@ pub fn draw(
         let code_w = (rest / 3).clamp(8, 14);
         (code_w, rest.saturating_sub(code_w))
     } else {
-        (0, w.saturating_sub(2 + 6 + 8 + 9 + 5 + 5))
+        (0, w.saturating_sub(2 + 8 + 9 + 9 + 5 + 5))
     };
     let header = if wide_cols {
         format!(
@@ -102,8 +115,8 @@ pub fn draw(
             "{} {} {} {} {} {}",
             right("#", 2),
             left("product", desc_w),
-            right("qty", 6),
-            right("price", 8),
+            right("qty", 8),
+            right("price s", 9),
             right("total", 9),
             left("stock", 5)
         )
@@ -146,8 +159,18 @@ pub fn draw(
                 "{} {} {} {} {} {}",
                 right(&num, 2),
                 left(&format!("{} {}", l.product_code, l.description), desc_w),
-                right(&l.quantity.display_nl(), 6),
-                right(&l.unit_price.display_nl(), 8),
+                right(
+                    &format!("{} {}", l.quantity.display_nl(), l.unit.short()),
+                    8
+                ),
+                right(
+                    &format!(
+                        "{} {}",
+                        l.unit_price.display_nl(),
+                        source_letter(l.price_source)
+                    ),
+                    9
+                ),
                 right(&total, 9),
                 left(&mark, 5)
             )

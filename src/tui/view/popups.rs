@@ -65,6 +65,12 @@ pub fn draw(frame: &mut Frame<'_>, body: Rect, app: &App, cursor: &mut Cursor) {
                 )
                 .dim(),
             );
+            lines.push(
+                Line::from(
+                    "Price source: A agreement, G group discount, P promotion, Q quantity break, L list, N negotiated",
+                )
+                .dim(),
+            );
             let visible: Vec<Line> = lines.into_iter().skip(*scroll).collect();
             let block = Block::bordered().title(" Help — any key closes, ↑/↓ scroll ");
             frame.render_widget(Clear, area);
