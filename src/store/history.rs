@@ -19,8 +19,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A sensible `limit_orders_per_product` for [`Store::co_purchases`]: enough orders for a
-/// percentage to mean something, few enough to stay within a few milliseconds.
-pub const RECENT_ORDERS_PER_PRODUCT: usize = 500;
+/// percentage to mean something (a pair needs 5 orders together), few enough that a 5-line
+/// order's suggestions take about 19 ms on the 500,000-order benchmark depot without a memory
+/// map (500 took 33 ms); they arrive after the line, off the keystroke path.
+pub const RECENT_ORDERS_PER_PRODUCT: usize = 250;
 
 /// How many of the most recent order numbers the base rate (`N`, `n_y`) is counted over. A
 /// product's share of the last 50,000 orders is as good an estimate as its share of all of them,
