@@ -1,4 +1,5 @@
-//! The pure core: everything that decides something about orders, prices, money, VAT and stock.
+//! The pure core: everything that decides something about orders, prices, money, VAT, stock
+//! and the order of the task queue.
 //! No terminal, no database, no files here — so all of it is tested without either.
 
 pub mod crosssell;
@@ -9,8 +10,10 @@ pub mod order;
 pub mod phone;
 pub mod pricing;
 pub mod product;
+pub mod queue;
 pub mod search;
 pub mod stock;
+pub mod task;
 pub mod usual;
 pub mod vat;
 
@@ -24,6 +27,8 @@ pub use pricing::{
     GroupDiscount, PriceAgreement, PriceBand, PriceSource, Promotion, QuantityBreak, ResolvedPrice,
 };
 pub use product::{Depot, Product, Supplier, Unit};
+pub use queue::{CustomerValue, KindWeights, QueueWeights, Scored, rank, score};
 pub use stock::{Allocation, Availability, Incoming, ShortPolicy, StockLevel};
+pub use task::{Task, TaskKind, TaskStatus};
 pub use usual::{Purchase, UsualItem, usual_items};
 pub use vat::{Totals, VatClass};
