@@ -1,6 +1,8 @@
 //! Configuration: `config.example.toml` (embedded) holds every default; the user's file is read
 //! over it. Unknown keys and bad values are errors that name the key and the line.
 
+use crate::domain::customer::Country;
+use crate::domain::queue::QueueWeights;
 use crate::slip::PrinterConfig;
 use crate::tui::action::{Keymap, KeymapError, KeysConfig};
 use serde::Deserialize;
@@ -71,6 +73,22 @@ pub struct LogConfig {
     pub level: LogLevel,
 }
 
+/// `[telephony]`: how caller ID from the PBX is read.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelephonyConfig {
+    /// The country of a number the PBX passes without international prefix.
+    pub home_country: Country,
+}
+
+impl Default for TelephonyConfig {
+    fn default() -> Self {
+        TelephonyConfig {
+            home_country: Country::new("NL").expect("NL is a country code"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -79,6 +97,8 @@ pub struct Config {
     pub log: LogConfig,
     pub printer: PrinterConfig,
     pub keys: KeysConfig,
+    pub queue: QueueWeights,
+    pub telephony: TelephonyConfig,
 }
 
 /// The same shape with every field optional: what a user's file may contain.
@@ -95,6 +115,8 @@ mod overlay {
         pub log: Option<Log>,
         pub printer: Option<crate::slip::PrinterConfig>,
         pub keys: Option<KeysConfig>,
+        pub queue: Option<crate::domain::queue::QueueWeights>,
+        pub telephony: Option<super::TelephonyConfig>,
     }
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -166,6 +188,18 @@ impl Config {
         if let Some(keys) = user.keys {
             config.keys = config.keys.merged(&keys);
         }
+        // A user's [queue] or [telephony] table replaces the example's; what it leaves out takes
+        // the built-in default, which is the example's value (a test holds them together).
+        if let Some(queue) = user.queue {
+            config.queue = queue;
+        }
+        if let Some(t) = user.telephony {
+            config.telephony = t;
+        }
+        config.queue.check().map_err(|e| ConfigError::Invalid {
+            path: name.to_string(),
+            message: e.to_string(),
+        })?;
         config.keymap().map_err(|e| ConfigError::Invalid {
             path: name.to_string(),
             message: e.to_string(),
@@ -247,6 +281,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 2") && err.contains("fax"), "{err}");
+    }
+
+    #[test]
+    fn example_queue_and_telephony_are_the_built_in_defaults() {
+        let c = Config::defaults().unwrap();
+        assert_eq!(c.queue, QueueWeights::default());
+        assert_eq!(c.telephony, TelephonyConfig::default());
+        let c = Config::from_toml("[queue]\ncustomer_points = 0.0\n", "q.toml").unwrap();
+        assert_eq!(c.queue.customer_points, 0.0);
+        assert_eq!(c.queue.base.call, QueueWeights::default().base.call);
+        let err = Config::from_toml("[queue]\nwaiting_per_minute = 0.0\n", "q.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("q.toml") && err.contains("wait forever"), "{err}");
+        let err = Config::from_toml("[queue.base]\nurgent = 3.0\n", "q.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("urgent"), "{err}");
+        let err = Config::from_toml("[telephony]\nhome_country = \"Holland\"\n", "t.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("two-letter country code"), "{err}");
     }
 
     #[test]

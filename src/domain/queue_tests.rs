@@ -21,6 +21,7 @@ fn task(id: i64, kind: TaskKind, created: DateTime<Utc>) -> Task {
         phone: String::new(),
         line: String::new(),
         claimed_by: None,
+        for_clerk: None,
         text: String::new(),
     }
 }

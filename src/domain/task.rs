@@ -176,6 +176,8 @@ pub struct Task {
     /// The PBX line or queue the call came in on, as the PBX names it (may be empty).
     pub line: String,
     pub claimed_by: Option<String>,
+    /// Meant for this clerk (the call rang on their extension); anyone may still take it.
+    pub for_clerk: Option<String>,
     pub text: String,
 }
 

@@ -4,7 +4,7 @@
 //! Units in column names: `_milli` thousandths of the unit, `_e4` ten-thousandths of a euro,
 //! `_cents` cents, `_bp` hundredths of a percent. Dates are `YYYY-MM-DD`, times RFC 3339 UTC.
 
-pub const MIGRATIONS: &[&str] = &[V1_BASE, V2_SEARCH, V3_SCREEN, V4_HISTORY];
+pub const MIGRATIONS: &[&str] = &[V1_BASE, V2_SEARCH, V3_SCREEN, V4_HISTORY, V5_TASKS];
 
 const V1_BASE: &str = r#"
 CREATE TABLE depots (
@@ -288,4 +288,33 @@ CREATE INDEX IF NOT EXISTS order_lines_product_order ON order_lines(product_id, 
 DROP INDEX IF EXISTS order_lines_product;
 CREATE INDEX IF NOT EXISTS orders_customer_status ON orders(customer_id, created_at, status);
 DROP INDEX IF EXISTS orders_customer;
+"#;
+
+/// The shared task queue (`store::tasks`). `tasks` has its own change counter, so a new call
+/// refreshes the queue on every screen without making them re-read stock.
+const V5_TASKS: &str = r#"
+CREATE TABLE tasks (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('call', 'callback', 'question', 'rush', 'parked',
+        'complaint', 'delivery', 'purchase')),
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'in_progress', 'parked', 'done', 'abandoned')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    closed_at TEXT,
+    due_at TEXT,
+    customer_id INTEGER REFERENCES customers(id),
+    order_id INTEGER REFERENCES orders(id),
+    draft_id INTEGER REFERENCES drafts(id) ON DELETE SET NULL,
+    phone TEXT NOT NULL DEFAULT '',
+    line TEXT NOT NULL DEFAULT '',
+    claimed_by TEXT,
+    for_clerk TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    CHECK (status = 'waiting' OR status IN ('done', 'abandoned') OR claimed_by IS NOT NULL)
+);
+CREATE INDEX tasks_open ON tasks(status) WHERE status IN ('waiting', 'in_progress', 'parked');
+CREATE INDEX tasks_draft ON tasks(draft_id) WHERE draft_id IS NOT NULL;
+CREATE INDEX tasks_phone ON tasks(phone, created_at) WHERE kind = 'call';
+CREATE INDEX tasks_closed ON tasks(closed_at) WHERE closed_at IS NOT NULL;
+INSERT INTO change_counters (name, value) VALUES ('tasks', 0);
 "#;

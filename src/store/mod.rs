@@ -18,6 +18,7 @@ mod inspect;
 pub mod migrations;
 mod orders;
 mod rows;
+mod tasks;
 
 pub use bulk::{
     BulkAgreement, BulkCount, BulkCustomer, BulkEvent, BulkGroupDiscount, BulkIncoming, BulkLine,
@@ -31,6 +32,7 @@ pub use export::PriceRow;
 pub use history::{RECENT_ORDERS_PER_PRODUCT, SAMPLE_ORDERS};
 pub use import::ImportTx;
 pub use inspect::{SchemaObject, TableDigest};
+pub use tasks::{CallEnd, NewTask};
 pub use orders::{CommittedOrder, NewOrder, NewOrderLine, OrderFilter, OrderSummary, ShortLine};
 
 use crate::domain::MoneyError;
@@ -293,12 +295,14 @@ impl Store {
         Ok(())
     }
 
-    /// The sum of the change counters: changes when stock, orders or the assortment changed,
-    /// not when someone saved a draft.
+    /// The sum of the change counters but the task queue's: changes when stock, orders or the
+    /// assortment changed, not when someone saved a draft or took a call.
     pub fn shared_changes(&self) -> Result<i64> {
         Ok(self
             .conn
-            .prepare_cached("SELECT COALESCE(SUM(value), 0) FROM change_counters")?
+            .prepare_cached(
+                "SELECT COALESCE(SUM(value), 0) FROM change_counters WHERE name <> 'tasks'",
+            )?
             .query_row([], |r| r.get(0))?)
     }
 

@@ -345,6 +345,7 @@ fn reserve_and_insert(
     ])?;
     super::bump(conn, "stock")?;
     if let Some(draft) = new.draft_id {
+        super::tasks::close_draft_tasks(conn, draft, Some(number), now)?;
         conn.prepare_cached("DELETE FROM drafts WHERE id = ?1")?
             .execute([draft])?;
     }
@@ -603,6 +604,20 @@ fn save_draft(
 ) -> Result<()> {
     let customer_id = require_customer_id(conn, &draft.customer_number)?;
     let depot_id = require_depot_id(conn, &draft.depot)?;
+    let was_parked: Option<bool> = conn
+        .prepare_cached("SELECT parked FROM drafts WHERE id = ?1")?
+        .query_row([draft.id], |r| r.get(0))
+        .optional()?;
+    if was_parked.is_some_and(|was| was != draft.parked) {
+        super::tasks::sync_parked(
+            conn,
+            draft.id,
+            &draft.customer_number,
+            &draft.clerk,
+            draft.parked,
+            now,
+        )?;
+    }
     let changed = conn.execute(
         "UPDATE drafts SET customer_id = ?2, depot_id = ?3, reference = ?4, parked = ?5,
              entry_text = ?6, updated_at = ?7, clerk = ?8
@@ -791,8 +806,9 @@ impl Store {
             .collect()
     }
 
-    pub fn delete_draft(&mut self, id: i64) -> Result<()> {
+    pub fn delete_draft(&mut self, id: i64, now: DateTime<Utc>) -> Result<()> {
         self.write(|tx| {
+            super::tasks::close_draft_tasks(tx, id, None, now)?;
             tx.execute("DELETE FROM drafts WHERE id = ?1", [id])?;
             Ok(())
         })

@@ -438,7 +438,7 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
             .unwrap_or_else(|e| failed("saving the draft", e)),
         Request::DeleteDraft { id } => st
             .store
-            .delete_draft(id)
+            .delete_draft(id, now)
             .map(|_| Response::Saved)
             .unwrap_or_else(|e| failed("discarding the draft", e)),
         Request::Suggest {
