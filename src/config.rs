@@ -294,7 +294,10 @@ mod tests {
         let err = Config::from_toml("[queue]\nwaiting_per_minute = 0.0\n", "q.toml")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("q.toml") && err.contains("wait forever"), "{err}");
+        assert!(
+            err.contains("q.toml") && err.contains("wait forever"),
+            "{err}"
+        );
         let err = Config::from_toml("[queue.base]\nurgent = 3.0\n", "q.toml")
             .unwrap_err()
             .to_string();

@@ -6,6 +6,7 @@ mod demo;
 mod json;
 mod orders;
 mod stock;
+mod tasks;
 mod transfer;
 
 use crate::config::{Config, Synchronous};
@@ -80,6 +81,15 @@ pub enum Command {
         /// The order number
         number: i64,
     },
+    /// The PBX hook: a call comes in or ends (--clerk: the clerk whose extension rang)
+    #[command(subcommand)]
+    Call(tasks::CallCmd),
+    /// Add, take, release or finish a task in the shared queue
+    #[command(subcommand)]
+    Task(tasks::TaskCmd),
+    /// The shared task queue
+    #[command(subcommand)]
+    Tasks(tasks::TasksCmd),
 }
 
 /// Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage, 3 not enough stock and
@@ -247,6 +257,9 @@ pub fn run(cli: Cli, db_given: bool) -> CliResult {
         Some(Command::Stock(cmd)) => stock::run(&ctx, cmd, &mut out),
         Some(Command::Orders(cmd)) => orders::run(&ctx, cmd, &mut out),
         Some(Command::Check) => check(&ctx, &mut out),
+        Some(Command::Call(cmd)) => tasks::call(&ctx, cmd, cli.global.clerk.as_deref(), &mut out),
+        Some(Command::Task(cmd)) => tasks::task(&ctx, cmd, &mut out),
+        Some(Command::Tasks(cmd)) => tasks::tasks(&ctx, cmd, &mut out),
         Some(Command::Import { entity, file }) => transfer::import(&ctx, &entity, &file, &mut out),
         Some(Command::Export {
             entity,

@@ -183,7 +183,11 @@ impl Part {
     fn say(&self) -> String {
         match *self {
             Part::Waiting { minutes, live_call } => {
-                let who = if live_call { "caller waiting" } else { "waiting" };
+                let who = if live_call {
+                    "caller waiting"
+                } else {
+                    "waiting"
+                };
                 format!("{who} {}", clock(minutes))
             }
             Part::Deadline { minutes_left, rush } => {
@@ -197,10 +201,12 @@ impl Part {
                     format!("overdue {}", span(-m))
                 }
             }
-            Part::Customer { rank } => match [10, 50, 100, 500, 1000].iter().find(|&&n| rank <= n) {
-                Some(n) => format!("top-{n} customer"),
-                None => format!("customer rank {rank}"),
-            },
+            Part::Customer { rank } => {
+                match [10, 50, 100, 500, 1000].iter().find(|&&n| rank <= n) {
+                    Some(n) => format!("top-{n} customer"),
+                    None => format!("customer rank {rank}"),
+                }
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 //! its clerk took another call. Every session shows the same open tasks, ordered by
 //! `queue::rank`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -188,9 +188,110 @@ impl Task {
     }
 }
 
+/// Reads a deadline as a clerk or a script writes it, relative to `now` (local time):
+/// `14:30` (today), `+10` or `+10m` (minutes from now), `+2h`, `2026-11-28 14:30`, or RFC 3339.
+/// A time already past is accepted: the task is then shown as overdue.
+pub fn parse_due(text: &str, now: DateTime<FixedOffset>) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    let bad = || {
+        format!(
+            "'{}' is not a time: use 14:30, +10 (minutes from now), +2h, 2026-11-28 14:30 or RFC 3339",
+            t.chars().take(40).collect::<String>()
+        )
+    };
+    if let Some(rel) = t.strip_prefix('+') {
+        let rel = rel.trim();
+        let (digits, per) = match rel.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+            None => (rel, 1),
+            Some((i, _)) => match rel[i..].trim() {
+                "m" | "min" => (&rel[..i], 1),
+                "h" => (&rel[..i], 60),
+                _ => return Err(bad()),
+            },
+        };
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        if n > 60 * 24 * 366 / per {
+            return Err(format!("'{t}' is more than a year away"));
+        }
+        return Ok((now + Duration::minutes(n * per)).with_timezone(&Utc));
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(t) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    let local = |naive: NaiveDateTime| -> Result<DateTime<Utc>, String> {
+        naive
+            .and_local_timezone(*now.offset())
+            .single()
+            .map(|d| d.with_timezone(&Utc))
+            .ok_or_else(bad)
+    };
+    for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(t, fmt) {
+            return local(naive);
+        }
+    }
+    if let Ok(day) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return local(day.and_hms_opt(23, 59, 0).ok_or_else(bad)?);
+    }
+    for fmt in ["%H:%M", "%H.%M", "%H:%M:%S"] {
+        if let Ok(time) = NaiveTime::parse_from_str(t, fmt) {
+            return local(now.date_naive().and_time(time));
+        }
+    }
+    Err(bad())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deadlines_as_clerks_write_them() {
+        let now = DateTime::parse_from_rfc3339("2026-11-28T10:00:00+01:00").unwrap();
+        let utc = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(
+            parse_due("14:30", now).unwrap(),
+            utc("2026-11-28T14:30:00+01:00")
+        );
+        assert_eq!(
+            parse_due("9.15", now).unwrap(),
+            utc("2026-11-28T09:15:00+01:00")
+        );
+        assert_eq!(
+            parse_due("+10", now).unwrap(),
+            utc("2026-11-28T10:10:00+01:00")
+        );
+        assert_eq!(
+            parse_due("+10m", now).unwrap(),
+            utc("2026-11-28T10:10:00+01:00")
+        );
+        assert_eq!(
+            parse_due("+2h", now).unwrap(),
+            utc("2026-11-28T12:00:00+01:00")
+        );
+        assert_eq!(
+            parse_due("2026-11-29 08:00", now).unwrap(),
+            utc("2026-11-29T08:00:00+01:00")
+        );
+        assert_eq!(
+            parse_due("2026-11-28T13:00:00Z", now).unwrap(),
+            utc("2026-11-28T13:00:00Z")
+        );
+        // In the past: accepted (shown as overdue).
+        assert!(parse_due("08:00", now).unwrap() < now.with_timezone(&Utc));
+        for bad in [
+            "",
+            "soon",
+            "25:00",
+            "+",
+            "+3d",
+            "+-5",
+            "+99999999999",
+            "14:30 tomorrow",
+        ] {
+            assert!(parse_due(bad, now).is_err(), "{bad:?} accepted");
+        }
+    }
 
     #[test]
     fn kinds_round_trip_and_unknown_is_explained() {

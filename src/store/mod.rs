@@ -32,8 +32,8 @@ pub use export::PriceRow;
 pub use history::{RECENT_ORDERS_PER_PRODUCT, SAMPLE_ORDERS};
 pub use import::ImportTx;
 pub use inspect::{SchemaObject, TableDigest};
-pub use tasks::{CallEnd, NewTask};
 pub use orders::{CommittedOrder, NewOrder, NewOrderLine, OrderFilter, OrderSummary, ShortLine};
+pub use tasks::{CallEnd, NewTask};
 
 use crate::domain::MoneyError;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};

@@ -317,7 +317,12 @@ impl Store {
 
     /// The call from `number` ended: still waiting → a callback task (keeping the time it came
     /// in, so the wait keeps counting); answered → done.
-    pub fn call_ended(&mut self, number: &str, home: &Country, now: DateTime<Utc>) -> Result<CallEnd> {
+    pub fn call_ended(
+        &mut self,
+        number: &str,
+        home: &Country,
+        now: DateTime<Utc>,
+    ) -> Result<CallEnd> {
         let e164 =
             phone::normalize(number, home).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let at = rows::time_text(now);
@@ -447,7 +452,9 @@ impl Store {
                 && !force
                 && t.status != TaskStatus::Waiting
             {
-                return Err(StoreError::Invalid(format!("task {id} is {who}'s, not yours")));
+                return Err(StoreError::Invalid(format!(
+                    "task {id} is {who}'s, not yours"
+                )));
             }
             tx.prepare_cached(
                 "UPDATE tasks SET status = ?2, updated_at = ?3, closed_at = ?3,
@@ -483,7 +490,9 @@ impl Store {
              GROUP BY o.customer_id ORDER BY revenue DESC, c.number",
         )?;
         let mut out = HashMap::new();
-        let rows = stmt.query_map([since], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let rows = stmt.query_map([since], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
         for (i, row) in rows.enumerate() {
             let (number, cents) = row?;
             out.insert(
