@@ -136,7 +136,7 @@ impl QueueWeights {
             ("base.purchase", b.purchase),
         ];
         for (name, v) in named {
-            if !v.is_finite() || v < 0.0 || v > 1e6 {
+            if !v.is_finite() || !(0.0..=1e6).contains(&v) {
                 return Err(BadWeights(format!(
                     "{name} = {v}: use a number from 0 to 1000000"
                 )));

@@ -40,14 +40,18 @@ fn mins(m: i64) -> Duration {
 #[test]
 fn the_example_config_weights_are_sane() {
     QueueWeights::default().check().unwrap();
-    let mut w = QueueWeights::default();
-    w.waiting_per_minute = 0.0;
+    let w = QueueWeights {
+        waiting_per_minute: 0.0,
+        ..Default::default()
+    };
     assert!(w.check().unwrap_err().to_string().contains("wait forever"));
-    w = QueueWeights::default();
+    let mut w = QueueWeights::default();
     w.base.rush = -1.0;
     assert!(w.check().unwrap_err().to_string().contains("base.rush"));
-    w = QueueWeights::default();
-    w.deadline_points = f64::NAN;
+    let w = QueueWeights {
+        deadline_points: f64::NAN,
+        ..Default::default()
+    };
     assert!(w.check().is_err());
 }
 

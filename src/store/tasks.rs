@@ -405,7 +405,7 @@ impl Store {
         self.write(|tx| -> Result<()> {
             let n = tx
                 .prepare_cached(
-                    "UPDATE tasks SET status = 'waiting', claimed_by = NULL, updated_at = ?3
+                    "UPDATE tasks SET status = 'waiting', claimed_by = NULL, draft_id = NULL, updated_at = ?3
                      WHERE id = ?1 AND status = 'in_progress' AND claimed_by = ?2",
                 )?
                 .execute(params![id, clerk, at])?;

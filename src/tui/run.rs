@@ -22,6 +22,8 @@ enum Event {
 const POLL: Duration = Duration::from_millis(250);
 /// How often the loop checks that its terminal still exists when nothing happens.
 const WATCHDOG: Duration = Duration::from_secs(1);
+/// How often the clocks of the task queue move.
+const TICK: Duration = Duration::from_secs(1);
 
 pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
     let keymap = ctx
@@ -87,7 +89,10 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
         })
         .map_err(|e| Failure::new(EXIT_FAILED, format!("cannot read the keyboard: {e}")))?;
 
-    let mut app = App::new(ctx.clerk.clone(), keymap, today);
+    let mut app =
+        App::new(ctx.clerk.clone(), keymap, today).with_queue_weights(ctx.config.queue.clone());
+    // The queue's clocks move once a second, and only while the screen shows any.
+    let mut next_tick = std::time::Instant::now() + TICK;
     let mut exit_note: Option<String> = None;
     loop {
         for r in app.take_requests() {
@@ -106,7 +111,18 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
                 break;
             }
         }
-        let first = match events.recv_timeout(WATCHDOG) {
+        let now = std::time::Instant::now();
+        if now >= next_tick {
+            next_tick = now + TICK;
+            app.tick(chrono::Utc::now());
+            continue;
+        }
+        let wait = if app.ticking() {
+            next_tick - now
+        } else {
+            WATCHDOG
+        };
+        let first = match events.recv_timeout(wait) {
             Ok(ev) => ev,
             Err(RecvTimeoutError::Timeout) => {
                 if crossterm::terminal::size().is_err() {

@@ -6,12 +6,15 @@ use crate::domain::crosssell::{CrossSellInput, PairStats, Suggestion, cross_sell
 use crate::domain::customer::Customer;
 use crate::domain::money::Quantity;
 use crate::domain::order::{Draft, LostSaleReason, Order};
+use crate::domain::queue::CustomerValue;
 use crate::domain::search::{CustomerIndex, CustomerRecord, ProductCandidate, rank_products};
 use crate::domain::stock::Incoming;
+use crate::domain::task::{Task, TaskStatus};
 use crate::domain::usual::{UsualItem, usual_items};
 use crate::slip::PrinterConfig;
 use crate::store::{CardFacts, LineFacts, NewOrder, ShortLine, StockView, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
@@ -28,6 +31,8 @@ pub enum Request {
     NewDraft {
         customer: String,
         clerk: String,
+        /// The task (a call) the order is taken on: committing or parking the draft carries it.
+        task: Option<i64>,
     },
     ResumeDraft {
         id: i64,
@@ -99,8 +104,35 @@ pub enum Request {
         reason: LostSaleReason,
         clerk: String,
     },
+    /// The open tasks of the shared queue.
+    LoadTasks,
+    /// Take a task: answered with `Claimed`, or `Failed` when another clerk was first.
+    ClaimTask {
+        id: i64,
+        clerk: String,
+    },
+    ReleaseTask {
+        id: i64,
+        clerk: String,
+    },
+    FinishTask {
+        id: i64,
+        clerk: String,
+        status: TaskStatus,
+    },
+    /// A committed order, to show (a rush order's task).
+    OpenOrder {
+        number: i64,
+    },
     /// Is there news from another session? Answered only when there is.
     Poll,
+}
+
+/// The open tasks and what their customers are worth, for ranking on screen.
+#[derive(Debug, Clone)]
+pub struct TaskSnapshot {
+    pub tasks: Vec<Task>,
+    pub values: Arc<HashMap<String, CustomerValue>>,
 }
 
 /// Why line facts were asked, so the answer lands in the right place.
@@ -194,8 +226,20 @@ pub enum Response {
         number: i64,
         result: Result<String, String>,
     },
-    /// Another session changed the database.
-    Changed,
+    /// Another session changed the database: stock, prices or orders (`shared`), and/or the
+    /// task queue (`tasks`, the fresh queue).
+    Changed {
+        shared: bool,
+        tasks: Option<TaskSnapshot>,
+    },
+    /// The queue after this session changed it.
+    Tasks(TaskSnapshot),
+    /// A task this clerk took, and the queue after it.
+    Claimed {
+        task: Box<Task>,
+        queue: TaskSnapshot,
+    },
+    Order(Box<Order>),
     Saved,
     Failed {
         what: String,
@@ -210,7 +254,14 @@ pub struct WorkerState {
     pub printer: PrinterConfig,
     last_data_version: Option<i64>,
     last_shared: Option<i64>,
+    last_tasks: Option<i64>,
+    /// Customer values for the queue, and when they were computed (an aggregate over a year of
+    /// orders: refreshed every few minutes, not on every new call).
+    values: Option<(std::time::Instant, Arc<HashMap<String, CustomerValue>>)>,
 }
+
+/// How long customer values for the queue are reused.
+const VALUES_TTL: Duration = Duration::from_secs(600);
 
 impl WorkerState {
     pub fn new(store: Store, today: NaiveDate, printer: PrinterConfig) -> WorkerState {
@@ -220,7 +271,28 @@ impl WorkerState {
             printer,
             last_data_version: None,
             last_shared: None,
+            last_tasks: None,
+            values: None,
         }
+    }
+
+    fn task_snapshot(&mut self, now: DateTime<Utc>) -> Result<TaskSnapshot, StoreError> {
+        let tasks = self.store.open_tasks()?;
+        self.last_tasks = Some(self.store.tasks_version()?);
+        let fresh = self
+            .values
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < VALUES_TTL)
+            .map(|(_, v)| Arc::clone(v));
+        let values = match fresh {
+            Some(v) => v,
+            None => {
+                let v = Arc::new(self.store.customer_values(now)?);
+                self.values = Some((std::time::Instant::now(), Arc::clone(&v)));
+                v
+            }
+        };
+        Ok(TaskSnapshot { tasks, values })
     }
 }
 
@@ -418,12 +490,21 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
             usual,
         } => suggestions(&st.store, seq, &depot, &on_order, &dismissed, &usual)
             .unwrap_or_else(|e| failed("finding suggestions", e)),
-        Request::NewDraft { customer, clerk } => st
+        Request::NewDraft {
+            customer,
+            clerk,
+            task,
+        } => st
             .store
             .create_draft(&customer, None, &clerk, now)
-            .map(|draft| Response::Draft {
-                draft,
-                entry: String::new(),
+            .and_then(|draft| {
+                if let Some(task) = task {
+                    st.store.attach_draft(task, draft.id, now)?;
+                }
+                Ok(Response::Draft {
+                    draft,
+                    entry: String::new(),
+                })
             })
             .unwrap_or_else(|e| failed("starting the order", e)),
         Request::ResumeDraft { id } => st
@@ -521,6 +602,35 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
             .log_lost_sale(Some(&customer), &code, quantity, reason, "", &clerk, now)
             .map(|_| Response::Saved)
             .unwrap_or_else(|e| failed("logging the lost sale", e)),
+        Request::LoadTasks => st
+            .task_snapshot(now)
+            .map(Response::Tasks)
+            .unwrap_or_else(|e| failed("loading the task queue", e)),
+        Request::ClaimTask { id, clerk } => st
+            .store
+            .claim_task(id, &clerk, now)
+            .and_then(|task| {
+                Ok(Response::Claimed {
+                    task: Box::new(task),
+                    queue: st.task_snapshot(now)?,
+                })
+            })
+            .unwrap_or_else(|e| failed("taking the task", e)),
+        Request::ReleaseTask { id, clerk } => st
+            .store
+            .release_task(id, &clerk, now)
+            .and_then(|_| st.task_snapshot(now).map(Response::Tasks))
+            .unwrap_or_else(|e| failed("releasing the task", e)),
+        Request::FinishTask { id, clerk, status } => st
+            .store
+            .finish_task(id, status, &clerk, false, now)
+            .and_then(|_| st.task_snapshot(now).map(Response::Tasks))
+            .unwrap_or_else(|e| failed("finishing the task", e)),
+        Request::OpenOrder { number } => st
+            .store
+            .order(number)
+            .map(|o| Response::Order(Box::new(o)))
+            .unwrap_or_else(|e| failed("opening the order", e)),
         Request::Poll => {
             // Idle: a good moment to fold the WAL into the database, off every commit's clock.
             if let Err(e) = st.store.checkpoint_when_idle() {
@@ -536,10 +646,20 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
             let shared = st.store.shared_changes().ok()?;
             let changed = st.last_shared.is_some_and(|last| last != shared);
             st.last_shared = Some(shared);
-            if !changed {
+            let tasks_version = st.store.tasks_version().ok()?;
+            let tasks = if st.last_tasks.is_some_and(|last| last != tasks_version) {
+                st.task_snapshot(now).ok()
+            } else {
+                st.last_tasks = Some(tasks_version);
+                None
+            };
+            if !changed && tasks.is_none() {
                 return None;
             }
-            Response::Changed
+            Response::Changed {
+                shared: changed,
+                tasks,
+            }
         }
     };
     Some(resp)
@@ -552,6 +672,7 @@ fn superseded_by(old: &Request, new: &Request) -> bool {
         | (Request::CrossSell { .. }, Request::CrossSell { .. })
         | (Request::StockSearch { .. }, Request::StockSearch { .. })
         | (Request::Stock { .. }, Request::Stock { .. })
+        | (Request::LoadTasks, Request::LoadTasks)
         | (Request::Poll, Request::Poll) => true,
         (Request::SaveDraft { draft: a, .. }, Request::SaveDraft { draft: b, .. }) => a.id == b.id,
         _ => false,
@@ -572,6 +693,7 @@ impl Request {
                 | Request::Alternatives { .. }
                 | Request::CrossSell { .. }
                 | Request::OpenCustomer { .. }
+                | Request::OpenOrder { .. }
         )
     }
 }

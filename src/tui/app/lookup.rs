@@ -230,9 +230,11 @@ fn choose(app: &mut App) {
             app.request(Request::OpenCustomer {
                 number: row.number.clone(),
             });
+            let task = app.queue.task_for_new_draft();
             app.request(Request::NewDraft {
                 customer: row.number,
                 clerk: app.clerk.clone(),
+                task,
             });
         }
         LookupItem::Draft { id, .. } => {

@@ -7,6 +7,7 @@ mod crosssell;
 mod lookup;
 mod order;
 mod popup;
+pub mod queue;
 mod stock;
 
 pub use alternatives::{AltChoice, AltPane, price_difference as alternatives_price_difference};
@@ -14,6 +15,7 @@ pub use crosssell::CrossSellPane;
 pub use lookup::{Lookup, LookupItem};
 pub use order::OrderDesk;
 pub use popup::Popup;
+pub use queue::QueuePane;
 pub use stock::StockPane;
 
 use super::action::{Action, Keymap};
@@ -31,16 +33,18 @@ pub enum Pane {
     Stock,
     Alternatives,
     CrossSell,
+    Queue,
 }
 
 impl Pane {
-    pub const ORDER: [Pane; 6] = [
+    pub const ORDER: [Pane; 7] = [
         Pane::Lookup,
         Pane::Card,
         Pane::Lines,
         Pane::Stock,
         Pane::Alternatives,
         Pane::CrossSell,
+        Pane::Queue,
     ];
 
     pub fn title(self) -> &'static str {
@@ -51,6 +55,7 @@ impl Pane {
             Pane::Stock => "Stock check",
             Pane::Alternatives => "Alternatives",
             Pane::CrossSell => "Cross-sell",
+            Pane::Queue => "Task queue",
         }
     }
 }
@@ -89,6 +94,9 @@ pub struct App {
     pub stock: StockPane,
     pub alt: AltPane,
     pub xsell: CrossSellPane,
+    pub queue: QueuePane,
+    /// A committed order shown on its own (a rush order's task).
+    pub shown_order: Option<crate::domain::order::Order>,
     pub message: Option<Message>,
     /// Committing: further commits wait.
     pub committing: bool,
@@ -122,6 +130,8 @@ impl App {
             stock: StockPane::new(),
             alt: AltPane::default(),
             xsell: CrossSellPane::default(),
+            queue: QueuePane::new(chrono::Utc::now()),
+            shown_order: None,
             message: None,
             committing: false,
             last_committed: None,
@@ -135,7 +145,24 @@ impl App {
             type_ahead: Vec::new(),
         };
         app.request(Request::LoadCustomers { clerk });
+        app.request(Request::LoadTasks);
         app
+    }
+
+    /// The `[queue]` weights of the config.
+    pub fn with_queue_weights(mut self, weights: crate::domain::queue::QueueWeights) -> App {
+        self.queue.weights = weights;
+        self
+    }
+
+    /// A second passed: the queue's clocks move (and the screen redraws only if it shows any).
+    pub fn tick(&mut self, now: chrono::DateTime<chrono::Utc>) {
+        queue::tick(self, now);
+    }
+
+    /// Whether the screen shows clocks that need a tick every second.
+    pub fn ticking(&self) -> bool {
+        self.queue.ticking()
     }
 
     pub fn has_requests(&self) -> bool {
@@ -212,6 +239,12 @@ impl App {
                 Some(_) => None,
             },
             Action::CrossSell => self.order.is_none().then(|| "no order yet".into()),
+            Action::FinishTask | Action::ReleaseTask => {
+                let selected =
+                    self.focus == Pane::Queue && self.queue.selected < self.queue.takeable;
+                (self.queue.current.is_none() && !selected)
+                    .then(|| "no task taken: take one from the queue".into())
+            }
             _ => None,
         }
     }
@@ -284,6 +317,9 @@ impl App {
                 }
             }
             Action::StockCheck => stock::open(self),
+            Action::Queue => queue::open(self),
+            Action::FinishTask => queue::finish(self),
+            Action::ReleaseTask => queue::release(self),
             Action::Alternatives => alternatives::open_for_selected(self),
             Action::CrossSell => self.focus_pane(Pane::CrossSell),
             Action::Park => self.park(),
@@ -313,6 +349,7 @@ impl App {
             Pane::Alternatives => alternatives::action(self, action),
             Pane::Card => self.card_action(action),
             Pane::CrossSell => crosssell::action(self, action),
+            Pane::Queue => queue::action(self, action),
         }
     }
 
@@ -354,6 +391,11 @@ impl App {
             if o.draft.lines.is_empty() && o.entry.is_empty() {
                 let id = o.draft.id;
                 self.request(Request::DeleteDraft { id });
+                // A call taken on it is over with it.
+                if self.queue.current.is_some() {
+                    self.queue.current = None;
+                    self.request(Request::LoadTasks);
+                }
             } else {
                 self.park();
             }
@@ -379,6 +421,10 @@ impl App {
             self.warn("no order to reprint: select one on the customer card");
             return;
         };
+        self.reprint_order(number);
+    }
+
+    pub(crate) fn reprint_order(&mut self, number: i64) {
         self.info(format!("reprinting the slip of order {number}…"));
         self.reprinting = Some(number);
         self.request(Request::Print { number });
@@ -400,6 +446,9 @@ impl App {
             entry: o.entry.text().to_string(),
         });
         self.lookup.upsert_draft(o.draft);
+        // The task the order was taken on waits with it (parked); the queue shows it.
+        self.queue.current = None;
+        self.request(Request::LoadTasks);
         self.card = None;
         self.alt = AltPane::default();
         self.xsell = CrossSellPane::default();
@@ -479,11 +528,29 @@ impl App {
                     ))
                 }
             },
-            Response::Changed => self.refresh_after_change(),
+            Response::Changed { shared, tasks } => {
+                if let Some(snap) = tasks {
+                    queue::loaded(self, snap);
+                }
+                if shared {
+                    self.refresh_after_change();
+                }
+            }
+            Response::Tasks(snap) => queue::loaded(self, snap),
+            Response::Claimed { task, queue } => queue::claimed(self, *task, queue),
+            Response::Order(order) => {
+                self.popups.push(Popup::Order { scroll: 0 });
+                self.shown_order = Some(*order);
+            }
             Response::Saved => {}
             Response::Failed { what, error } => {
                 if what == "committing the order" {
                     self.committing = false;
+                }
+                if what == "taking the task" {
+                    // Most likely another clerk was first: show the queue as it is now.
+                    self.queue.taking = None;
+                    self.request(Request::LoadTasks);
                 }
                 if what == "starting the order" || what == "resuming the draft" {
                     self.opening = false;

@@ -28,6 +28,10 @@ pub enum Popup {
         line: usize,
         selected: usize,
     },
+    /// A committed order (`App::shown_order`): Alt-R reprints its slip, any other key closes.
+    Order {
+        scroll: usize,
+    },
 }
 
 impl Popup {
@@ -64,6 +68,21 @@ pub(super) fn key(app: &mut App, key: Key) {
             }
             Some(Action::Up) => *scroll = scroll.saturating_sub(1),
             Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
+            _ => {
+                app.popups.pop();
+            }
+        },
+        Popup::Order { scroll } => match action {
+            Some(Action::Down) => *scroll += 1,
+            Some(Action::PageDown) => *scroll += 10,
+            Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+            Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
+            Some(Action::Reprint) => {
+                if let Some(number) = app.shown_order.as_ref().map(|o| o.number) {
+                    app.popups.pop();
+                    app.reprint_order(number);
+                }
+            }
             _ => {
                 app.popups.pop();
             }

@@ -7,6 +7,7 @@
 mod lines;
 mod panes;
 mod popups;
+pub mod queue;
 pub mod text;
 
 use super::action::Action;
@@ -43,7 +44,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         }
         None => 1,
     };
-    let [header, body, message, footer] = Layout::vertical([
+    let [header, strip, body, message, footer] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(message_rows),
@@ -52,6 +54,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     .areas(area);
     let mut cursor = Cursor::default();
     draw_header(frame, header, app);
+    queue::strip(frame, strip, app);
     if area.width >= WIDE_WIDTH && area.height >= WIDE_HEIGHT {
         draw_wide(frame, body, app, &mut cursor);
     } else {
@@ -79,13 +82,19 @@ fn draw_wide(frame: &mut Frame<'_>, body: Rect, app: &App, cursor: &mut Cursor) 
         Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(left);
     let [lines, alternatives] =
         Layout::vertical([Constraint::Percentage(65), Constraint::Percentage(35)]).areas(middle);
+    // The full queue takes the alternatives' place while it has the focus.
+    let lower = if app.focus == Pane::Queue {
+        Pane::Queue
+    } else {
+        Pane::Alternatives
+    };
     let [stock, cross] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(right);
     for (pane, rect) in [
         (Pane::Lookup, lookup),
         (Pane::Card, card),
         (Pane::Lines, lines),
-        (Pane::Alternatives, alternatives),
+        (lower, alternatives),
         (Pane::Stock, stock),
         (Pane::CrossSell, cross),
     ] {
@@ -103,6 +112,7 @@ pub fn pane_block(app: &App, pane: Pane, full: bool) -> Block<'static> {
         Pane::Stock => Some(Action::StockCheck),
         Pane::Alternatives => Some(Action::Alternatives),
         Pane::CrossSell => Some(Action::CrossSell),
+        Pane::Queue => Some(Action::Queue),
     };
     let mut title = format!(" {}", pane.title());
     if let Some(a) = key {
@@ -142,6 +152,7 @@ fn draw_pane(
         Pane::Stock => panes::stock(frame, inner, app, focused, cursor),
         Pane::Alternatives => panes::alternatives(frame, inner, app),
         Pane::CrossSell => panes::cross_sell(frame, inner, app, focused),
+        Pane::Queue => queue::pane(frame, inner, app, focused),
     }
 }
 
@@ -194,7 +205,12 @@ fn draw_message(frame: &mut Frame<'_>, area: Rect, app: &App) {
 /// The footer: the main keys for the focused pane, and why commit is disabled right now.
 /// Commit and quit always show; the others as far as the width allows.
 fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let mut actions: Vec<Action> = vec![Action::Help, Action::NewCall, Action::StockCheck];
+    let mut actions: Vec<Action> = vec![
+        Action::Help,
+        Action::NewCall,
+        Action::StockCheck,
+        Action::Queue,
+    ];
     let line_selected = app.order.as_ref().is_some_and(|o| o.selected.is_some());
     if app.focus == Pane::Lines && line_selected {
         actions.extend([Action::EditQuantity, Action::EditPrice, Action::DeleteLine]);

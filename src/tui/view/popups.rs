@@ -39,6 +39,13 @@ fn pane_actions(pane: Pane) -> &'static [Action] {
         Pane::Alternatives => &[Action::Up, Action::Down, Action::Confirm],
         Pane::CrossSell => &[Action::Up, Action::Down, Action::Accept, Action::Dismiss],
         Pane::Card => &[],
+        Pane::Queue => &[
+            Action::Up,
+            Action::Down,
+            Action::Confirm,
+            Action::FinishTask,
+            Action::ReleaseTask,
+        ],
     }
 }
 
@@ -166,6 +173,27 @@ pub fn draw(frame: &mut Frame<'_>, body: Rect, app: &App, cursor: &mut Cursor) {
                 x: area.x + 1 + (label.chars().count() + col) as u16,
                 y: area.y + 1 + field_row,
             });
+        }
+        Popup::Order { scroll } => {
+            let area = centered(body, 78, body.height);
+            let w = area.width.saturating_sub(2) as usize;
+            let mut lines = match &app.shown_order {
+                Some(o) => super::queue::order_lines(o, w),
+                None => vec![Line::from("loading the order…").dim()],
+            };
+            lines.push(
+                Line::from(format!(
+                    "{} reprints the slip · any other key closes",
+                    app.keymap.first_key_label(Action::Reprint)
+                ))
+                .dim(),
+            );
+            let visible: Vec<Line> = lines.into_iter().skip(*scroll).collect();
+            frame.render_widget(Clear, area);
+            frame.render_widget(
+                Paragraph::new(visible).block(Block::bordered().title(" Order ")),
+                area,
+            );
         }
         Popup::LostSale { line, selected } => {
             let area = centered(body, 52, 9);

@@ -1,0 +1,454 @@
+//! The shared task queue: the store on a real WAL file (several connections, as several clerks'
+//! processes would hold), the screen driven by keys, and the command line.
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::*;
+use orderdesk::domain::customer::Country;
+use orderdesk::domain::task::{TaskKind, TaskStatus};
+use orderdesk::store::{CallEnd, NewOrder, NewTask, Store};
+use orderdesk::tui::app::{Pane, Popup};
+use orderdesk::tui::harness::Harness;
+
+fn nl() -> Country {
+    Country::new("NL").unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+fn desk(t: &TempDb, clerk: &str) -> Harness {
+    Harness::new(Store::open(&t.path).unwrap(), clerk, d("2026-11-28"))
+}
+
+fn message(h: &Harness) -> String {
+    h.app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_call_is_matched_to_the_customer_in_any_number_format() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    for written in ["030-1234567", "+31 30 123 4567", "0031301234567"] {
+        let task = store
+            .incoming_call(written, &nl(), "sales", None, now())
+            .unwrap();
+        assert_eq!(task.kind, TaskKind::Call);
+        assert_eq!(task.status, TaskStatus::Waiting);
+        assert_eq!(task.customer_number.as_deref(), Some("100001"));
+        assert_eq!(task.phone, "+31301234567");
+        assert_eq!(task.line, "sales");
+    }
+    // A Belgian customer's number, dialled internationally.
+    let be = store
+        .incoming_call("+32 9 234 56 78", &nl(), "", None, now())
+        .unwrap();
+    assert_eq!(be.customer_number.as_deref(), Some("100002"));
+    // Nobody has this one: the task is still made, with the number.
+    let unknown = store
+        .incoming_call("06 1234 5678", &nl(), "", None, now())
+        .unwrap();
+    assert_eq!(unknown.customer_number, None);
+    assert_eq!(unknown.phone, "+31612345678");
+    assert!(unknown.text.contains("unknown caller"), "{}", unknown.text);
+    assert!(
+        store
+            .incoming_call("hello", &nl(), "", None, now())
+            .is_err()
+    );
+    assert_eq!(store.open_tasks().unwrap().len(), 5);
+}
+
+#[test]
+fn a_call_ended_while_waiting_becomes_a_callback_that_keeps_its_time() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    let rang = now() - Duration::seconds(130);
+    let call = store
+        .incoming_call("0301234567", &nl(), "", None, rang)
+        .unwrap();
+    let CallEnd::Callback(cb) = store.call_ended("+31301234567", &nl(), now()).unwrap() else {
+        panic!("not a callback")
+    };
+    assert_eq!(cb.id, call.id);
+    assert_eq!(cb.kind, TaskKind::Callback);
+    assert_eq!(cb.status, TaskStatus::Waiting);
+    assert_eq!(cb.created_at, call.created_at);
+    assert!(cb.text.contains("hung up after 2:1"), "{}", cb.text);
+    // No second open call from that number.
+    assert_eq!(
+        store.call_ended("0301234567", &nl(), now()).unwrap(),
+        CallEnd::NoCall
+    );
+    // An answered call that ends is done.
+    let call = store
+        .incoming_call("0301234567", &nl(), "", None, now())
+        .unwrap();
+    store.claim_task(call.id, "anna", now()).unwrap();
+    let CallEnd::Answered(done) = store.call_ended("0301234567", &nl(), now()).unwrap() else {
+        panic!("not answered")
+    };
+    assert_eq!(done.status, TaskStatus::Done);
+}
+
+#[test]
+fn only_one_of_several_clerks_gets_a_task() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    let call = store
+        .incoming_call("0301234567", &nl(), "", None, now())
+        .unwrap();
+    let winners: Vec<bool> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|i| {
+                let path = t.path.clone();
+                s.spawn(move || {
+                    let mut mine = Store::open(&path).unwrap();
+                    mine.claim_task(call.id, &format!("clerk{i}"), now())
+                        .is_ok()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(winners.iter().filter(|w| **w).count(), 1, "{winners:?}");
+    let task = store.task(call.id).unwrap();
+    assert_eq!(task.status, TaskStatus::InProgress);
+    let who = task.claimed_by.unwrap();
+    // Another clerk cannot take it, give it back or finish it; the one who has it can.
+    let err = store.claim_task(call.id, "zz", now()).unwrap_err();
+    assert!(err.to_string().contains(&format!("{who} has it")), "{err}");
+    assert!(store.release_task(call.id, "zz", now()).is_err());
+    assert!(
+        store
+            .finish_task(call.id, TaskStatus::Done, "zz", false, now())
+            .is_err()
+    );
+    let back = store.release_task(call.id, &who, now()).unwrap();
+    assert_eq!(back.status, TaskStatus::Waiting);
+    assert_eq!(back.claimed_by, None);
+    store.claim_task(call.id, "zz", now()).unwrap();
+    let done = store
+        .finish_task(call.id, TaskStatus::Done, "zz", false, now())
+        .unwrap();
+    assert_eq!(done.status, TaskStatus::Done);
+    assert!(store.open_tasks().unwrap().is_empty());
+    assert!(store.claim_task(call.id, "zz", now()).is_err());
+}
+
+#[test]
+fn a_parked_draft_is_a_task_of_its_clerk_until_committed() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    let v0 = store.tasks_version().unwrap();
+    let mut draft = store.create_draft("100001", None, "anna", now()).unwrap();
+    assert!(store.open_tasks().unwrap().is_empty());
+    draft.parked = true;
+    store.save_draft(&draft, "12 bo", now()).unwrap();
+    let tasks = store.open_tasks().unwrap();
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0].kind, TaskKind::Parked);
+    assert_eq!(tasks[0].status, TaskStatus::Parked);
+    assert_eq!(tasks[0].claimed_by.as_deref(), Some("anna"));
+    assert_eq!(tasks[0].draft_id, Some(draft.id));
+    assert!(store.tasks_version().unwrap() > v0);
+    // Saving it again (still parked) adds nothing.
+    store.save_draft(&draft, "12 bou", now()).unwrap();
+    assert_eq!(store.open_tasks().unwrap().len(), 1);
+    // Nobody else can take a parked order; its clerk can.
+    assert!(store.claim_task(tasks[0].id, "bert", now()).is_err());
+    store.claim_task(tasks[0].id, "anna", now()).unwrap();
+    draft.parked = false;
+    store.save_draft(&draft, "", now()).unwrap();
+    assert_eq!(
+        store.task(tasks[0].id).unwrap().status,
+        TaskStatus::InProgress
+    );
+    // Committing the order finishes the task, with the order's number.
+    let order = store
+        .commit_order(
+            &NewOrder {
+                customer_number: "100001".into(),
+                depot: None,
+                clerk: "anna".into(),
+                reference: String::new(),
+                lines: vec![orderdesk::store::NewOrderLine {
+                    product_code: "M8-BOLT".into(),
+                    quantity: q("2"),
+                    price: None,
+                    depot: None,
+                    allow_backorder: false,
+                }],
+                policy: orderdesk::domain::ShortPolicy::Backorder,
+                draft_id: Some(draft.id),
+                price_date: d("2026-11-28"),
+            },
+            now(),
+        )
+        .unwrap();
+    let task = store.task(tasks[0].id).unwrap();
+    assert_eq!(task.status, TaskStatus::Done);
+    assert_eq!(task.order_number, Some(order.order.number));
+    assert!(store.open_tasks().unwrap().is_empty());
+}
+
+#[test]
+fn customer_values_rank_by_revenue_of_the_last_year() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    let order = |customer: &str, qty: &str| NewOrder {
+        customer_number: customer.into(),
+        depot: None,
+        clerk: "anna".into(),
+        reference: String::new(),
+        lines: vec![orderdesk::store::NewOrderLine {
+            product_code: "M8-BOLT".into(),
+            quantity: q(qty),
+            price: None,
+            depot: None,
+            allow_backorder: true,
+        }],
+        policy: orderdesk::domain::ShortPolicy::Backorder,
+        draft_id: None,
+        price_date: d("2026-11-28"),
+    };
+    store.commit_order(&order("100001", "10"), now()).unwrap();
+    store.commit_order(&order("100002", "40"), now()).unwrap();
+    // Older than a year: does not count.
+    store
+        .commit_order(&order("100001", "500"), now() - Duration::days(400))
+        .unwrap();
+    let values = store.customer_values(now()).unwrap();
+    assert_eq!(values["100002"].rank, Some(1));
+    assert_eq!(values["100001"].rank, Some(2));
+    assert!(values["100002"].revenue_12m > values["100001"].revenue_12m);
+    assert!(!values.contains_key("100003"));
+}
+
+#[test]
+fn a_new_call_shows_in_another_clerks_strip_and_enter_pops_the_customer() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let mut anna = desk(&t, "anna");
+    let mut bert = desk(&t, "bert");
+    assert!(anna.screen(80, 24).contains("queue: nothing waiting [F4]"));
+    // The PBX hook, from a third connection.
+    let mut pbx = Store::open(&t.path).unwrap();
+    let call = pbx
+        .incoming_call("030 123 4567", &nl(), "", None, now())
+        .unwrap();
+    assert!(anna.poll(), "anna's screen did not learn of the call");
+    assert!(bert.poll());
+    anna.app.tick(now());
+    let screen = anna.screen(80, 24);
+    let strip = screen.lines().nth(1).unwrap();
+    assert!(strip.contains("queue 1 [F4]"), "{strip}");
+    assert!(strip.contains("1 call Bouwbedrijf"), "{strip}");
+    // Bert takes it first.
+    bert.keys("<F4><Enter>").unwrap();
+    assert_eq!(bert.app.focus, Pane::Lines);
+    assert_eq!(
+        bert.app.card.as_ref().unwrap().customer.number,
+        "100001",
+        "screen pop"
+    );
+    let draft = bert.app.order.as_ref().unwrap().draft.id;
+    assert_eq!(pbx.task(call.id).unwrap().draft_id, Some(draft));
+    // Anna still sees it until her next poll; taking it then fails with who has it.
+    anna.keys("<F4><Enter>").unwrap();
+    assert!(message(&anna).contains("bert has it"), "{}", message(&anna));
+    assert!(anna.app.order.is_none());
+    // After the refresh it is bert's, and not in anna's strip.
+    anna.app.tick(now());
+    let screen = anna.screen(80, 24);
+    assert!(
+        screen.lines().nth(1).unwrap().contains("nothing waiting"),
+        "{screen}"
+    );
+    assert!(screen.contains("bert has it"), "{screen}");
+    // Bert takes the order; committing finishes the call.
+    bert.keys("3 M8-BOLT<Enter><F10>").unwrap();
+    assert!(message(&bert).contains("committed"), "{}", message(&bert));
+    let task = pbx.task(call.id).unwrap();
+    assert_eq!(task.status, TaskStatus::Done);
+    assert!(task.order_number.is_some());
+    assert!(anna.poll());
+    assert!(anna.app.queue.ranked.is_empty());
+}
+
+#[test]
+fn parked_orders_wait_in_the_queue_of_their_clerk_only() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let mut anna = desk(&t, "anna");
+    let mut bert = desk(&t, "bert");
+    anna.keys("jans<Enter>12 M8-BOLT<Enter>2 kab").unwrap();
+    anna.keys("<F8>").unwrap();
+    anna.keys("kroon<Enter>1 COFFEE<Enter><F8>").unwrap();
+    assert!(anna.app.order.is_none());
+    // Two parked orders in anna's queue, none in bert's.
+    assert_eq!(anna.app.queue.takeable, 2, "{:?}", anna.app.queue.ranked);
+    assert!(
+        anna.app
+            .queue
+            .ranked
+            .iter()
+            .all(|(t, _)| t.kind == TaskKind::Parked)
+    );
+    bert.poll();
+    assert!(bert.app.queue.ranked.is_empty());
+    // Switch between them from the queue without losing a keystroke.
+    anna.keys("<F4>").unwrap();
+    let jansen = anna
+        .app
+        .queue
+        .ranked
+        .iter()
+        .position(|(t, _)| t.customer_number.as_deref() == Some("100001"))
+        .unwrap();
+    for _ in 0..jansen {
+        anna.keys("<Down>").unwrap();
+    }
+    anna.keys("<Enter>").unwrap();
+    let o = anna.app.order.as_ref().unwrap();
+    assert_eq!(o.draft.customer_number, "100001");
+    assert_eq!(o.draft.lines.len(), 1);
+    assert_eq!(o.entry.text(), "2 kab");
+    assert!(!o.draft.parked);
+    // Taking the other parks this one again.
+    anna.keys("<F4><Enter>").unwrap();
+    let o = anna.app.order.as_ref().unwrap();
+    assert_eq!(o.draft.customer_number, "100002");
+    assert_eq!(o.draft.lines.len(), 1);
+    assert_eq!(anna.app.queue.takeable, 1);
+    let store = Store::open(&t.path).unwrap();
+    assert_eq!(store.open_tasks().unwrap().len(), 2);
+}
+
+#[test]
+fn an_unknown_caller_is_searched_and_the_order_carries_the_call() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let mut anna = desk(&t, "anna");
+    let mut pbx = Store::open(&t.path).unwrap();
+    let call = pbx
+        .incoming_call("06 1234 5678", &nl(), "", None, now())
+        .unwrap();
+    anna.poll();
+    anna.app.tick(now());
+    assert!(anna.screen(80, 24).contains("06"), "unknown number shown");
+    anna.keys("<F4><Enter>").unwrap();
+    assert_eq!(anna.app.focus, Pane::Lookup);
+    assert!(message(&anna).contains("no customer has this number"));
+    anna.keys("kroon<Enter>").unwrap();
+    let draft = anna.app.order.as_ref().unwrap().draft.id;
+    assert_eq!(pbx.task(call.id).unwrap().draft_id, Some(draft));
+    // The caller hangs up before an order: an empty draft dropped with F2 ends the call.
+    anna.keys("<F2>").unwrap();
+    assert_eq!(pbx.task(call.id).unwrap().status, TaskStatus::Done);
+}
+
+#[test]
+fn a_rush_order_opens_the_order_and_a_question_is_finished_by_key() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    let order = store
+        .commit_order(
+            &NewOrder {
+                customer_number: "100001".into(),
+                depot: None,
+                clerk: "bert".into(),
+                reference: "PO-77".into(),
+                lines: vec![orderdesk::store::NewOrderLine {
+                    product_code: "M8-BOLT".into(),
+                    quantity: q("5"),
+                    price: None,
+                    depot: None,
+                    allow_backorder: false,
+                }],
+                policy: orderdesk::domain::ShortPolicy::Backorder,
+                draft_id: None,
+                price_date: d("2026-11-28"),
+            },
+            now(),
+        )
+        .unwrap()
+        .order;
+    let mut rush = NewTask::new(TaskKind::Rush, "DHL courier");
+    rush.customer_number = Some("100001".into());
+    rush.order_number = Some(order.number);
+    rush.due_at = Some(now() + Duration::minutes(5));
+    let rush = store.add_task(&rush, now()).unwrap();
+    let question = store
+        .add_task(
+            &NewTask::new(TaskKind::Question, "Piet: price of 500 M8?"),
+            now() - Duration::minutes(120),
+        )
+        .unwrap();
+    let mut anna = desk(&t, "anna");
+    anna.app.tick(now());
+    // The courier in 5 minutes outranks the question that waited two hours.
+    let order_ids: Vec<i64> = anna.app.queue.ranked.iter().map(|(t, _)| t.id).collect();
+    assert_eq!(order_ids, [rush.id, question.id]);
+    let why = &anna.app.queue.ranked[0].1.why;
+    assert!(why.starts_with("courier in 5 min"), "{why}");
+    let screen = anna.screen(80, 24);
+    assert!(screen.contains("1 rush Bouwbedri"), "{screen}");
+    assert!(screen.contains("courier 4:5"), "{screen}");
+    anna.keys("<F4><Enter>").unwrap();
+    assert!(matches!(anna.app.popups.last(), Some(Popup::Order { .. })));
+    let screen = anna.screen(80, 24);
+    assert!(
+        screen.contains(&format!("order {}", order.number)),
+        "{screen}"
+    );
+    assert!(screen.contains("M8-BOLT"), "{screen}");
+    anna.keys("<Esc>").unwrap();
+    // Done with the rush order; then the question, answered at the counter.
+    anna.keys("<A-d>").unwrap();
+    assert_eq!(store.task(rush.id).unwrap().status, TaskStatus::Done);
+    anna.keys("<F4><Enter>").unwrap();
+    assert_eq!(anna.app.queue.current.as_ref().unwrap().id, question.id);
+    anna.keys("<A-d>").unwrap();
+    assert_eq!(store.task(question.id).unwrap().status, TaskStatus::Done);
+    assert_eq!(
+        store.task(question.id).unwrap().claimed_by.as_deref(),
+        Some("anna")
+    );
+    assert!(anna.app.queue.ranked.is_empty());
+}
+
+#[test]
+fn the_strip_fits_80_columns_and_the_clocks_tick_only_when_there_is_something() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    let mut anna = desk(&t, "anna");
+    anna.app.dirty = false;
+    anna.app.tick(now());
+    assert!(!anna.app.dirty, "an empty queue redraws nothing");
+    for (i, n) in ["0301234567", "0612345678", "0201234567", "0101234567"]
+        .iter()
+        .enumerate()
+    {
+        store
+            .incoming_call(n, &nl(), "", None, now() - Duration::seconds(60 * i as i64))
+            .unwrap();
+    }
+    anna.poll();
+    anna.app.dirty = false;
+    anna.app.tick(now());
+    assert!(anna.app.dirty, "clocks move");
+    let screen = anna.screen(80, 24);
+    let strip = screen.lines().nth(1).unwrap();
+    assert!(strip.starts_with(" queue 4 [F4]"), "{strip}");
+    assert_eq!(strip.matches(" │ ").count(), 3, "{strip}");
+    assert!(strip.chars().count() <= 80);
+    // The oldest call first: it waited longest.
+    assert!(strip.contains("1 call 010"), "{strip}");
+}
