@@ -20,6 +20,7 @@ mod habits;
 mod orders;
 mod related;
 mod rng;
+pub mod simulate;
 mod stock;
 mod suppliers;
 mod text;

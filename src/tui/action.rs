@@ -63,14 +63,14 @@ actions! {
     Help, help, "show the keys for this pane", "help", true;
     NewCall, new_call, "new call: search a customer (the order on screen is kept as a draft)", "new call", true;
     StockCheck, stock_check, "stock check for the current line or any product", "stock", true;
-    Queue, queue, "the task queue: calls, callbacks, questions, rush and parked orders (Enter takes one)", "queue", true;
-    FinishTask, finish_task, "mark the task you are on (or the one selected in the queue) done", "done", false;
-    ReleaseTask, release_task, "give the task you are on (or the selected one) back to the queue", "give back", false;
     OrderLines, order_lines, "go to the order lines", "lines", true;
     Alternatives, alternatives, "alternatives for the current line (substitutes, other depot, incoming)", "altern.", true;
     CrossSell, cross_sell, "go to the cross-sell suggestions", "x-sell", false;
     Park, park, "park the order (caller on hold) and take a new call", "park", true;
     Commit, commit, "commit the order, reserve stock and print the slip", "commit", true;
+    Queue, queue, "the task queue: calls, callbacks, questions, rush and parked orders (Enter takes one)", "queue", true;
+    FinishTask, finish_task, "mark the task you are on (or the one selected in the queue) done", "done", false;
+    ReleaseTask, release_task, "give the task you are on (or the selected one) back to the queue", "give back", false;
     Quit, quit, "quit (drafts are kept)", "quit", true;
     Back, back, "back, or cancel the popup", "back", false;
     NextPane, next_pane, "next pane", "next", false;

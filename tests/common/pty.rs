@@ -28,12 +28,14 @@ pub mod key {
     pub const F1: &str = "\x1bOP";
     pub const F2: &str = "\x1bOQ";
     pub const F3: &str = "\x1bOR";
+    pub const F4: &str = "\x1bOS";
     pub const F5: &str = "\x1b[15~";
     pub const F6: &str = "\x1b[17~";
     pub const F8: &str = "\x1b[19~";
     pub const F10: &str = "\x1b[21~";
     pub const CTRL_Q: &str = "\x11";
     pub const CTRL_U: &str = "\x15";
+    pub const ALT_D: &str = "\x1bd";
 }
 
 impl Tui {

@@ -56,12 +56,27 @@ pub fn task_clock(t: &Task, now: DateTime<Utc>) -> String {
     }
 }
 
+/// The strip's shorter clock: `in 4:10` to a deadline, `late 1:05` past it, else the wait.
+fn strip_clock(t: &Task, now: DateTime<Utc>) -> String {
+    match t.due_at {
+        Some(due) => {
+            let left = (due - now).num_seconds();
+            if left >= 0 {
+                format!("in {}", clock(left))
+            } else {
+                format!("late {}", clock(-left))
+            }
+        }
+        None => clock((now - t.created_at).num_seconds()),
+    }
+}
+
 /// Who the task is about, in few words.
 pub fn task_who(t: &Task) -> String {
     if let Some(name) = &t.customer_name {
         name.clone()
     } else if !t.phone.is_empty() {
-        format!("0{} ?", e164_national(&t.phone))
+        format!("0{}", e164_national(&t.phone))
     } else {
         t.text.clone()
     }
@@ -89,20 +104,20 @@ pub fn strip(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let top = q.top(3);
     if !top.is_empty() {
         let room = w.saturating_sub(head.chars().count());
-        let each = (room / top.len()).max(8);
-        for (i, (t, _)) in top.iter().enumerate() {
-            let clock = task_clock(t, q.now);
+        let each = room / top.len();
+        for (t, _) in top {
+            let clock = strip_clock(t, q.now);
             let kind = kind_word(t.kind);
-            // " │ 1 call " + who + " " + clock
-            let fixed = 3 + 2 + kind.len() + 1 + 1 + clock.chars().count();
-            let who = fit(&task_who(t), each.saturating_sub(fixed).max(3));
-            let text = format!(" │ {} {kind} {who} {clock}", i + 1);
+            // " │ " + kind + " " + who + " " + clock: the clock is never cut, the name is.
+            let fixed = 3 + kind.len() + 1 + 1 + clock.chars().count();
+            let who = fit(&task_who(t), each.saturating_sub(fixed).max(2));
+            let text = format!(" │ {kind} {who} {clock}");
             let style = if urgent(t, q.now) {
                 Style::new().add_modifier(Modifier::BOLD).yellow()
             } else {
                 Style::new()
             };
-            spans.push(Span::styled(fit(&text, each), style));
+            spans.push(Span::styled(text, style));
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
