@@ -279,7 +279,7 @@ fn a_new_call_shows_in_another_clerks_strip_and_enter_pops_the_customer() {
     assert_eq!(task.status, TaskStatus::Done);
     assert!(task.order_number.is_some());
     assert!(anna.poll());
-    assert!(anna.app.queue.ranked.is_empty());
+    assert!(anna.app.queue.is_empty());
 }
 
 #[test]
@@ -293,23 +293,21 @@ fn parked_orders_wait_in_the_queue_of_their_clerk_only() {
     anna.keys("kroon<Enter>1 COFFEE<Enter><F8>").unwrap();
     assert!(anna.app.order.is_none());
     // Two parked orders in anna's queue, none in bert's.
-    assert_eq!(anna.app.queue.takeable, 2, "{:?}", anna.app.queue.ranked);
+    assert_eq!(anna.app.queue.takeable, 2);
     assert!(
         anna.app
             .queue
-            .ranked
-            .iter()
+            .rows()
             .all(|(t, _)| t.kind == TaskKind::Parked)
     );
     bert.poll();
-    assert!(bert.app.queue.ranked.is_empty());
+    assert!(bert.app.queue.is_empty());
     // Switch between them from the queue without losing a keystroke.
     anna.keys("<F4>").unwrap();
     let jansen = anna
         .app
         .queue
-        .ranked
-        .iter()
+        .rows()
         .position(|(t, _)| t.customer_number.as_deref() == Some("100001"))
         .unwrap();
     for _ in 0..jansen {
@@ -394,9 +392,9 @@ fn a_rush_order_opens_the_order_and_a_question_is_finished_by_key() {
     let mut anna = desk(&t, "anna");
     anna.app.tick(now());
     // The courier in 5 minutes outranks the question that waited two hours.
-    let order_ids: Vec<i64> = anna.app.queue.ranked.iter().map(|(t, _)| t.id).collect();
+    let order_ids: Vec<i64> = anna.app.queue.rows().map(|(t, _)| t.id).collect();
     assert_eq!(order_ids, [rush.id, question.id]);
-    let why = &anna.app.queue.ranked[0].1.why;
+    let why = anna.app.queue.scored(0).unwrap().1.why;
     assert!(why.starts_with("courier in 5 min"), "{why}");
     let screen = anna.screen(80, 24);
     assert!(screen.contains("rush Bouwbedri"), "{screen}");
@@ -421,7 +419,7 @@ fn a_rush_order_opens_the_order_and_a_question_is_finished_by_key() {
         store.task(question.id).unwrap().claimed_by.as_deref(),
         Some("anna")
     );
-    assert!(anna.app.queue.ranked.is_empty());
+    assert!(anna.app.queue.is_empty());
 }
 
 #[test]
@@ -500,4 +498,208 @@ fn snapshot_of_the_queue_at_80x24_and_120x40() {
     anna.keys("<F4>").unwrap();
     insta::assert_snapshot!("queue_80x24", anna.screen(80, 24));
     insta::assert_snapshot!("queue_120x40", anna.screen(120, 40));
+}
+
+/// `orderdesk ARGS` on the test database: (exit code, stdout, stderr).
+fn cli(t: &TempDb, args: &[&str]) -> (i32, String, String) {
+    let out = orderdesk_cmd(t.dir.path())
+        .arg("--db")
+        .arg(&t.path)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn the_command_line_adds_lists_and_refuses_bad_input_with_exit_2() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let (code, out, _) = cli(
+        &t,
+        &["call", "incoming", "030 123 45 67", "--line", "sales"],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("incoming call — 100001 Bouwbedrijf Jansen B.V."),
+        "{out}"
+    );
+    // Bad input: a clear message and exit code 2, nothing written.
+    for (args, says) in [
+        (
+            vec!["call", "incoming", "not-a-number"],
+            "is not a phone number",
+        ),
+        (vec!["call", "incoming", "12"], "phone number"),
+        (vec!["call", "ended", "abc"], "is not a phone number"),
+        (
+            vec!["task", "add", "--kind", "urgent", "x"],
+            "unknown task kind 'urgent'",
+        ),
+        (
+            vec!["task", "add", "--kind", "rush", "--due", "soon", "x"],
+            "--due 'soon' is not a time",
+        ),
+        (
+            vec!["task", "add", "--kind", "question"],
+            "say what the task is about",
+        ),
+    ] {
+        let (code, _, err) = cli(&t, &args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    // Unknown customer or order: exit 1, named.
+    let (code, _, err) = cli(
+        &t,
+        &[
+            "task",
+            "add",
+            "--kind",
+            "question",
+            "--customer",
+            "999",
+            "x",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("no customer with number '999'"), "{err}");
+    let (code, _, err) = cli(&t, &["task", "add", "--kind", "rush", "--order", "77", "x"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no order 77"), "{err}");
+    // A deadline in the past is accepted and shown as overdue.
+    let (code, out, err) = cli(
+        &t,
+        &[
+            "task",
+            "add",
+            "--kind",
+            "rush",
+            "--customer",
+            "100002",
+            "--due",
+            "2020-01-01 10:00",
+            "DHL",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let rush_id: i64 = out.trim().parse().unwrap();
+    let (code, out, _) = cli(&t, &["tasks", "list", "--json"]);
+    assert_eq!(code, 0);
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    // The overdue rush order first.
+    assert_eq!(list[0]["id"], rush_id);
+    assert!(
+        list[0]["why"].as_str().unwrap().starts_with("overdue"),
+        "{}",
+        list[0]
+    );
+    for field in [
+        "id",
+        "kind",
+        "status",
+        "customer_number",
+        "order_number",
+        "claimed_by",
+        "created_at",
+        "due_at",
+        "score",
+        "why",
+    ] {
+        assert!(list[0].get(field).is_some(), "no {field} in {}", list[0]);
+    }
+    assert_eq!(list[0]["kind"], "rush");
+    assert_eq!(list[0]["status"], "waiting");
+    assert_eq!(list[0]["customer_number"], "100002");
+    assert!(
+        list[0]["due_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2020-01-01T")
+    );
+    assert!(list[0]["score"].as_f64().unwrap() > list[1]["score"].as_f64().unwrap());
+    // Take, then another clerk cannot; done closes it.
+    let id = rush_id.to_string();
+    assert_eq!(cli(&t, &["--clerk", "anna", "task", "take", &id]).0, 0);
+    let (code, _, err) = cli(&t, &["--clerk", "bert", "task", "take", &id]);
+    assert_eq!(code, 1);
+    assert!(err.contains("anna has it"), "{err}");
+    assert_eq!(cli(&t, &["--clerk", "anna", "task", "done", &id]).0, 0);
+    let (code, _, err) = cli(&t, &["task", "done", &id]);
+    assert_eq!(code, 1);
+    assert!(err.contains("already done"), "{err}");
+    let (_, out, _) = cli(&t, &["tasks", "list"]);
+    assert!(out.contains("incoming call"), "{out}");
+    assert!(!out.contains("rush order"), "{out}");
+}
+
+#[test]
+fn the_demo_simulation_feeds_the_queue_with_calls_from_customers() {
+    let t = temp_db();
+    let db = t.path.to_str().unwrap();
+    let (code, _, err) = cli(
+        &t,
+        &[
+            "demo",
+            "--no-tui",
+            "--db",
+            db,
+            "--customers",
+            "60",
+            "--products",
+            "80",
+            "--orders",
+            "150",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = cli(
+        &t,
+        &[
+            "demo",
+            "--no-tui",
+            "--db",
+            db,
+            "--simulate-calls",
+            "--calls-per-hour",
+            "20000",
+            "--simulate-for",
+            "2",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("simulated "), "{out}");
+    let store = Store::open(&t.path).unwrap();
+    let tasks = store.open_tasks().unwrap();
+    assert!(tasks.len() >= 5, "only {} tasks", tasks.len());
+    let calls: Vec<_> = tasks.iter().filter(|t| t.kind == TaskKind::Call).collect();
+    assert!(!calls.is_empty());
+    // Most callers are demo customers, found by their number.
+    let known = calls.iter().filter(|c| c.customer_number.is_some()).count();
+    assert!(
+        known * 2 >= calls.len(),
+        "{known} of {} calls matched",
+        calls.len()
+    );
+    assert!(calls.iter().all(|c| c.phone.starts_with('+')));
+    let (code, _, err) = cli(
+        &t,
+        &[
+            "demo",
+            "--no-tui",
+            "--db",
+            db,
+            "--simulate-calls",
+            "--calls-per-hour",
+            "0",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--calls-per-hour"), "{err}");
 }

@@ -105,7 +105,15 @@ pub fn simulate_calls(
     settings: &SimSettings,
     stop: &AtomicBool,
 ) -> Result<SimCount, StoreError> {
-    let mut rng: DemoRng = rng::stream(settings.seed ^ Utc::now().timestamp() as u64, 100);
+    // Traffic differs on every run (it depends on the clock anyway); the seed only varies it.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let mut rng: DemoRng = rng::stream(
+        settings.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ nanos,
+        100,
+    );
     let mut callers = Vec::new();
     for number in store.sample_customer_numbers(300)? {
         let c = store.customer(&number)?;
@@ -149,61 +157,90 @@ pub fn simulate_calls(
                 count.hung_up += 1;
             }
         }
-        if now < next {
-            continue;
-        }
-        next = now + Duration::from_secs_f64(exponential(&mut rng, mean_gap));
-        let roll: f64 = rng.random_range(0.0..1.4);
-        if roll < 1.0 {
-            let phone = if rng::chance(&mut rng, 0.08) || callers.is_empty() {
-                format!("+316{:08}", rng.random_range(0..100_000_000u32))
-            } else {
-                callers[rng.random_range(0..callers.len())].phone.clone()
-            };
-            let line = if rng::chance(&mut rng, 0.7) {
-                "sales"
-            } else {
-                "service"
-            };
-            store.incoming_call(&phone, &home, line, None, Utc::now())?;
-            count.calls += 1;
-            if rng::chance(&mut rng, settings.impatient_share) {
-                waiting.push(Waiting {
-                    phone,
-                    hang_up_at: now + Duration::from_secs(rng::between(&mut rng, 30, 180) as u64),
-                });
-            }
-        } else if roll < 1.25 {
-            let text = QUESTIONS[rng.random_range(0..QUESTIONS.len())];
-            let mut t = NewTask::new(TaskKind::Question, text);
-            if rng::chance(&mut rng, 0.5) && !callers.is_empty() {
-                t.customer_number =
-                    Some(callers[rng.random_range(0..callers.len())].number.clone());
-            }
-            store.add_task(&t, Utc::now())?;
-            count.questions += 1;
-        } else if roll < 1.35 {
-            let mut t = NewTask::new(TaskKind::Rush, RUSH[rng.random_range(0..RUSH.len())]);
-            if let Some(o) = rng::pick(&mut rng, &open_orders) {
-                t.order_number = Some(o.number);
-                t.customer_number = Some(o.customer_number.clone());
-            }
-            t.due_at = Some(Utc::now() + ChronoDuration::minutes(rng::between(&mut rng, 8, 25)));
-            store.add_task(&t, Utc::now())?;
-            count.rush += 1;
-        } else {
-            let (kind, text) = OTHER[rng.random_range(0..OTHER.len())];
-            let mut t = NewTask::new(kind, text);
-            if let Some(o) = rng::pick(&mut rng, &open_orders) {
-                t.customer_number = Some(o.customer_number.clone());
-                t.order_number = Some(o.number);
-            }
-            store.add_task(&t, Utc::now())?;
-            count.other += 1;
+        while next <= now {
+            next += Duration::from_secs_f64(exponential(&mut rng, mean_gap));
+            event(
+                store,
+                &mut rng,
+                &mut count,
+                &mut waiting,
+                &callers,
+                &open_orders,
+                &home,
+                settings,
+                now,
+            )?;
         }
         store.checkpoint_when_idle()?;
     }
     Ok(count)
+}
+
+/// One arrival: a call (most), a question, a rush order or another task.
+#[allow(clippy::too_many_arguments)]
+fn event(
+    store: &mut Store,
+    rng: &mut DemoRng,
+    count: &mut SimCount,
+    waiting: &mut Vec<Waiting>,
+    callers: &[Caller],
+    open_orders: &[crate::domain::order::Order],
+    home: &Country,
+    settings: &SimSettings,
+    now: Instant,
+) -> Result<(), StoreError> {
+    let roll: f64 = rng.random_range(0.0..1.4);
+    if roll < 1.0 {
+        let phone = if rng::chance(rng, 0.08) || callers.is_empty() {
+            format!(
+                "+316{}{:07}",
+                rng.random_range(1..=5u32),
+                rng.random_range(0..10_000_000u32)
+            )
+        } else {
+            callers[rng.random_range(0..callers.len())].phone.clone()
+        };
+        let line = if rng::chance(rng, 0.7) {
+            "sales"
+        } else {
+            "service"
+        };
+        store.incoming_call(&phone, home, line, None, Utc::now())?;
+        count.calls += 1;
+        if rng::chance(rng, settings.impatient_share) {
+            waiting.push(Waiting {
+                phone,
+                hang_up_at: now + Duration::from_secs(rng::between(rng, 30, 180) as u64),
+            });
+        }
+    } else if roll < 1.25 {
+        let text = QUESTIONS[rng.random_range(0..QUESTIONS.len())];
+        let mut t = NewTask::new(TaskKind::Question, text);
+        if rng::chance(rng, 0.5) && !callers.is_empty() {
+            t.customer_number = Some(callers[rng.random_range(0..callers.len())].number.clone());
+        }
+        store.add_task(&t, Utc::now())?;
+        count.questions += 1;
+    } else if roll < 1.35 {
+        let mut t = NewTask::new(TaskKind::Rush, RUSH[rng.random_range(0..RUSH.len())]);
+        if let Some(o) = rng::pick(rng, open_orders) {
+            t.order_number = Some(o.number);
+            t.customer_number = Some(o.customer_number.clone());
+        }
+        t.due_at = Some(Utc::now() + ChronoDuration::minutes(rng::between(rng, 8, 25)));
+        store.add_task(&t, Utc::now())?;
+        count.rush += 1;
+    } else {
+        let (kind, text) = OTHER[rng.random_range(0..OTHER.len())];
+        let mut t = NewTask::new(kind, text);
+        if let Some(o) = rng::pick(rng, open_orders) {
+            t.customer_number = Some(o.customer_number.clone());
+            t.order_number = Some(o.number);
+        }
+        store.add_task(&t, Utc::now())?;
+        count.other += 1;
+    }
+    Ok(())
 }
 
 /// A waiting time with the given mean (the gaps of a Poisson stream).

@@ -236,18 +236,20 @@ fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
     (to - from).num_milliseconds() as f64 / 60_000.0
 }
 
-/// The task's score now, and why.
-pub fn score(
+type Parts = [(f64, Option<Part>); 3];
+
+/// The points of a task, unrounded, and where they come from.
+fn parts(
     task: &Task,
     customer: Option<&CustomerValue>,
     now: DateTime<Utc>,
     weights: &QueueWeights,
-) -> Scored {
+) -> (f64, Parts) {
     let w = weights;
     // Clocks of different clerks' machines disagree by a little; a task from "the future" has
     // simply not waited yet.
     let waited = minutes_between(task.created_at, now).max(0.0);
-    let mut parts: [(f64, Option<Part>); 3] = [
+    let mut parts: Parts = [
         (
             waited * w.waiting_per_minute,
             Some(Part::Waiting {
@@ -278,15 +280,40 @@ pub fn score(
         parts[2] = (w.customer_points * share, Some(Part::Customer { rank }));
     }
     let raw = w.base.of(task.kind) + parts.iter().map(|p| p.0).sum::<f64>();
+    (raw, parts)
+}
+
+fn rounded(raw: f64) -> f64 {
+    (raw * 1000.0).round() / 1000.0
+}
+
+/// The task's score now (without the reason: for ordering many tasks).
+pub fn points(
+    task: &Task,
+    customer: Option<&CustomerValue>,
+    now: DateTime<Utc>,
+    weights: &QueueWeights,
+) -> f64 {
+    rounded(parts(task, customer, now, weights).0)
+}
+
+/// The task's score now, and why.
+pub fn score(
+    task: &Task,
+    customer: Option<&CustomerValue>,
+    now: DateTime<Utc>,
+    weights: &QueueWeights,
+) -> Scored {
+    let (raw, mut parts) = parts(task, customer, now, weights);
     Scored {
-        score: (raw * 1000.0).round() / 1000.0,
+        score: rounded(raw),
         why: why(&mut parts),
     }
 }
 
 /// The biggest contribution, and the second biggest if it counts for something (half a point):
 /// a task that just arrived still says how long it waited.
-fn why(parts: &mut [(f64, Option<Part>); 3]) -> String {
+fn why(parts: &mut Parts) -> String {
     // Stable: on equal points the waiting time, which is first, is said.
     parts.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut said = String::new();
@@ -303,6 +330,34 @@ fn why(parts: &mut [(f64, Option<Part>); 3]) -> String {
         said.push_str(&part.say());
     }
     said
+}
+
+/// The order of `tasks` (those `keep` accepts) as positions with their scores: highest first,
+/// equal scores by arrival (then id). The screen re-ranks every second with this and asks `score`
+/// for the reasons of only the rows it shows.
+pub fn order(
+    tasks: &[Task],
+    values: &HashMap<String, CustomerValue>,
+    now: DateTime<Utc>,
+    weights: &QueueWeights,
+    keep: impl Fn(&Task) -> bool,
+) -> Vec<(usize, f64)> {
+    let mut ranked: Vec<(usize, f64)> = tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| keep(t))
+        .map(|(i, t)| {
+            let value = t.customer_number.as_deref().and_then(|n| values.get(n));
+            (i, points(t, value, now, weights))
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        let (ta, tb) = (&tasks[a.0], &tasks[b.0]);
+        b.1.total_cmp(&a.1)
+            .then(ta.created_at.cmp(&tb.created_at))
+            .then(ta.id.cmp(&tb.id))
+    });
+    ranked
 }
 
 /// The queue: every task scored, highest first, equal scores by arrival (then id).

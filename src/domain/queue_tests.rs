@@ -298,3 +298,42 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The screen's `order` (positions and scores, reasons left out) ranks exactly as `rank`.
+    #[test]
+    fn order_agrees_with_rank(
+        specs in prop::collection::vec((0usize..8, 0i64..300, prop::option::of(-30i64..60), prop::option::of(1u32..400)), 0..60),
+    ) {
+        let now = nine() + mins(240);
+        let mut tasks = Vec::new();
+        let mut values = HashMap::new();
+        for (i, (kind, age, due, rank_of)) in specs.iter().enumerate() {
+            let mut t = task(i as i64 + 1, TaskKind::ALL[*kind], now - mins(*age));
+            t.due_at = due.map(|m| now + mins(m));
+            if let Some(r) = rank_of {
+                let number = format!("C{i}");
+                values.insert(number.clone(), value(*r));
+                t.customer_number = Some(number);
+            }
+            tasks.push(t);
+        }
+        let w = QueueWeights::default();
+        let by_rank: Vec<(i64, f64)> = rank(tasks.clone(), &values, now, &w)
+            .into_iter()
+            .map(|(t, s)| (t.id, s.score))
+            .collect();
+        let by_order: Vec<(i64, f64)> = order(&tasks, &values, now, &w, |_| true)
+            .into_iter()
+            .map(|(i, s)| (tasks[i].id, s))
+            .collect();
+        prop_assert_eq!(by_rank, by_order);
+        let odd: Vec<i64> = order(&tasks, &values, now, &w, |t| t.id % 2 == 1)
+            .into_iter()
+            .map(|(i, _)| tasks[i].id)
+            .collect();
+        prop_assert!(odd.iter().all(|id| id % 2 == 1));
+    }
+}

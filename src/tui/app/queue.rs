@@ -3,7 +3,7 @@
 //! then the screen goes where the task leads (screen pop).
 
 use super::{App, Pane};
-use crate::domain::queue::{CustomerValue, QueueWeights, Scored, rank};
+use crate::domain::queue::{CustomerValue, QueueWeights, Scored, order, score};
 use crate::domain::task::{Task, TaskKind, TaskStatus};
 use crate::tui::action::Action;
 use crate::tui::worker::{Request, TaskSnapshot};
@@ -16,9 +16,10 @@ pub struct QueuePane {
     /// Open tasks as last loaded.
     tasks: Vec<Task>,
     values: Arc<HashMap<String, CustomerValue>>,
-    /// What this clerk sees, in queue order at `now`: first what they can take (waiting tasks and
-    /// their own parked or taken ones), then what colleagues are busy with.
-    pub ranked: Vec<(Task, Scored)>,
+    /// What this clerk sees, in queue order at `now`, as positions in the loaded tasks with their
+    /// scores: first what they can take (waiting tasks and their own parked or taken ones), then
+    /// what colleagues are busy with.
+    ranked: Vec<(usize, f64)>,
     /// How many of `ranked` this clerk can take.
     pub takeable: usize,
     pub now: DateTime<Utc>,
@@ -51,29 +52,68 @@ impl QueuePane {
 
     /// Re-scores the queue for `now` and this clerk.
     pub fn rerank(&mut self, clerk: &str, now: DateTime<Utc>) {
+        let selected_id = self.id_at(self.selected);
+        self.rerank_keeping(clerk, now, selected_id);
+    }
+
+    /// Re-scores, keeping the selection on the task `selected_id` wherever it moved.
+    fn rerank_keeping(&mut self, clerk: &str, now: DateTime<Utc>, selected_id: Option<i64>) {
         self.now = now;
-        let selected_id = self.ranked.get(self.selected).map(|(t, _)| t.id);
         let mine = |t: &Task| t.claimed_by.as_deref() == Some(clerk);
         let current = self.current.as_ref().map(|t| t.id);
         // A colleague's parked order is theirs alone; the task on screen is not in the list.
-        let visible = self
-            .tasks
-            .iter()
-            .filter(|t| Some(t.id) != current && (t.status != TaskStatus::Parked || mine(t)));
-        let (takeable, busy): (Vec<Task>, Vec<Task>) = visible
-            .cloned()
-            .partition(|t| t.status == TaskStatus::Waiting || mine(t));
-        let mut ranked = rank(takeable, &self.values, now, &self.weights);
+        let visible =
+            |t: &Task| Some(t.id) != current && (t.status != TaskStatus::Parked || mine(t));
+        let takeable = |t: &Task| visible(t) && (t.status == TaskStatus::Waiting || mine(t));
+        let mut ranked = order(&self.tasks, &self.values, now, &self.weights, takeable);
         self.takeable = ranked.len();
-        ranked.extend(rank(busy, &self.values, now, &self.weights));
+        ranked.extend(order(&self.tasks, &self.values, now, &self.weights, |t| {
+            visible(t) && !takeable(t)
+        }));
         self.ranked = ranked;
         self.selected = selected_id
-            .and_then(|id| self.ranked.iter().position(|(t, _)| t.id == id))
+            .and_then(|id| (0..self.ranked.len()).find(|&i| self.id_at(i) == Some(id)))
             .unwrap_or(0)
             .min(self.ranked.len().saturating_sub(1));
     }
 
+    /// How many tasks the list shows.
+    pub fn len(&self) -> usize {
+        self.ranked.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranked.is_empty()
+    }
+
+    /// The task in row `i` of the list.
+    pub fn task(&self, i: usize) -> Option<&Task> {
+        self.ranked.get(i).map(|&(at, _)| &self.tasks[at])
+    }
+
+    fn id_at(&self, i: usize) -> Option<i64> {
+        self.task(i).map(|t| t.id)
+    }
+
+    /// The tasks of the list in order, with their scores.
+    pub fn rows(&self) -> impl Iterator<Item = (&Task, f64)> {
+        self.ranked.iter().map(|&(at, s)| (&self.tasks[at], s))
+    }
+
+    /// Row `i` with its score and the reason (worked out only for the rows on screen).
+    pub fn scored(&self, i: usize) -> Option<(&Task, Scored)> {
+        let t = self.task(i)?;
+        let value = t
+            .customer_number
+            .as_deref()
+            .and_then(|n| self.values.get(n));
+        Some((t, score(t, value, self.now, &self.weights)))
+    }
+
     pub fn set(&mut self, snap: TaskSnapshot, clerk: &str) {
+        let selected_id = self.id_at(self.selected);
+        // The old positions mean nothing in the new list.
+        self.ranked.clear();
         self.tasks = snap.tasks;
         self.values = snap.values;
         self.loaded = true;
@@ -92,12 +132,12 @@ impl QueuePane {
             }
         }
         let now = self.now;
-        self.rerank(clerk, now);
+        self.rerank_keeping(clerk, now, selected_id);
     }
 
     /// The top tasks for the strip: only what this clerk can take.
-    pub fn top(&self, n: usize) -> &[(Task, Scored)] {
-        &self.ranked[..self.takeable.min(n)]
+    pub fn top(&self, n: usize) -> impl Iterator<Item = &Task> {
+        self.rows().take(self.takeable.min(n)).map(|(t, _)| t)
     }
 
     /// Whether anything on screen counts seconds (the strip's and the list's clocks).
@@ -140,14 +180,14 @@ pub(super) fn open(app: &mut App) {
 }
 
 pub(super) fn action(app: &mut App, action: Action) {
-    let n = app.queue.ranked.len();
+    let n = app.queue.len();
     match action {
         Action::Up => app.queue.selected = app.queue.selected.saturating_sub(1),
         Action::Down if n > 0 => app.queue.selected = (app.queue.selected + 1).min(n - 1),
         Action::PageUp => app.queue.selected = app.queue.selected.saturating_sub(10),
         Action::PageDown if n > 0 => app.queue.selected = (app.queue.selected + 10).min(n - 1),
         Action::Confirm => {
-            if let Some(id) = app.queue.ranked.get(app.queue.selected).map(|(t, _)| t.id) {
+            if let Some(id) = app.queue.id_at(app.queue.selected) {
                 take(app, id);
             }
         }
@@ -158,14 +198,14 @@ pub(super) fn action(app: &mut App, action: Action) {
 /// Takes a task: the order on screen is kept (parked if it has anything in it), and the claim
 /// goes to the database; the screen follows the task once it is ours.
 pub fn take(app: &mut App, id: i64) {
-    let Some(pos) = app.queue.ranked.iter().position(|(t, _)| t.id == id) else {
+    let Some(pos) = (0..app.queue.len()).find(|&i| app.queue.id_at(i) == Some(id)) else {
         return;
     };
     if pos >= app.queue.takeable {
-        let who = app.queue.ranked[pos]
-            .0
-            .claimed_by
-            .clone()
+        let who = app
+            .queue
+            .task(pos)
+            .and_then(|t| t.claimed_by.clone())
             .unwrap_or_default();
         app.warn(format!("{who} has this task; pick a waiting one"));
         return;
@@ -291,7 +331,7 @@ fn current_or_selected(app: &App) -> Option<i64> {
     match &app.queue.current {
         Some(t) => Some(t.id),
         None if app.focus == Pane::Queue && app.queue.selected < app.queue.takeable => {
-            app.queue.ranked.get(app.queue.selected).map(|(t, _)| t.id)
+            app.queue.id_at(app.queue.selected)
         }
         None => None,
     }

@@ -101,11 +101,11 @@ pub fn strip(frame: &mut Frame<'_>, area: Rect, app: &App) {
         format!(" queue {} [{key}]", q.takeable)
     };
     let mut spans = vec![Span::styled(head.clone(), Style::new().bold())];
-    let top = q.top(3);
+    let top: Vec<&Task> = q.top(3).collect();
     if !top.is_empty() {
         let room = w.saturating_sub(head.chars().count());
         let each = room / top.len();
-        for (t, _) in top {
+        for t in top {
             let clock = strip_clock(t, q.now);
             let kind = kind_word(t.kind);
             // " │ " + kind + " " + who + " " + clock: the clock is never cut, the name is.
@@ -146,7 +146,7 @@ pub fn pane(frame: &mut Frame<'_>, area: Rect, app: &App, focused: bool) {
     }
     if !q.loaded {
         out.push(Line::from("loading the queue…").dim());
-    } else if q.ranked.is_empty() {
+    } else if q.is_empty() {
         out.push(Line::from("Nothing waiting. New calls appear here by themselves.").dim());
     }
     let rows = (area.height as usize).saturating_sub(out.len());
@@ -157,7 +157,8 @@ pub fn pane(frame: &mut Frame<'_>, area: Rect, app: &App, focused: bool) {
     };
     // marker 2, kind 9, who, clock 13, why
     let who_w = (w.saturating_sub(2 + 10 + 14) * 2 / 5).clamp(8, 30);
-    for (i, (t, s)) in q.ranked.iter().enumerate().skip(start).take(rows) {
+    for i in (start..q.len()).take(rows) {
+        let Some((t, s)) = q.scored(i) else { break };
         let selected = i == q.selected && focused;
         let mut text = format!(
             "{}{} {} {} ",
