@@ -703,3 +703,61 @@ fn the_demo_simulation_feeds_the_queue_with_calls_from_customers() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--calls-per-hour"), "{err}");
 }
+
+#[test]
+fn an_unknown_caller_becomes_a_new_customer_with_one_key() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let mut anna = desk(&t, "anna");
+    let mut pbx = Store::open(&t.path).unwrap();
+    let call = pbx
+        .incoming_call("+32 470 12 34 56", &nl(), "", None, now())
+        .unwrap();
+    anna.poll();
+    anna.keys("<F4><Enter>").unwrap();
+    assert!(
+        message(&anna).contains("A-n to add a new customer"),
+        "{}",
+        message(&anna)
+    );
+    anna.keys("<A-n>").unwrap();
+    let screen = anna.screen(80, 24);
+    assert!(screen.contains("New customer"), "{screen}");
+    assert!(screen.contains("Phone      0470123456"), "{screen}");
+    // Without a name it is not saved.
+    anna.keys("<C-s>").unwrap();
+    assert!(anna.screen(80, 24).contains("give the customer's name"));
+    anna.keys(
+        "Brasserie Het Anker<Enter>Korenmarkt 3<Enter>9000<Enter>Gent<Enter>Els Peeters<Enter>",
+    )
+    .unwrap();
+    // A phone number that is not one: refused, nothing saved, nothing lost.
+    anna.keys("<C-u>12<Enter>").unwrap();
+    assert!(
+        anna.screen(80, 24).contains("is not a valid phone number")
+            || anna.screen(80, 24).contains("is not a phone number"),
+        "{}",
+        anna.screen(80, 24)
+    );
+    anna.keys("<C-u>+32 470 12 34 56<Enter>").unwrap();
+    assert!(anna.app.popups.is_empty(), "{}", anna.screen(80, 24));
+    let o = anna.app.order.as_ref().expect("the new customer's order");
+    let number = o.draft.customer_number.clone();
+    let c = pbx.customer(&number).unwrap();
+    assert_eq!(c.name, "Brasserie Het Anker");
+    assert_eq!(c.visiting.city, "Gent");
+    assert_eq!(c.country.code(), "BE");
+    assert_eq!(c.phones, ["+32470123456"]);
+    assert_eq!(c.contacts[0].name, "Els Peeters");
+    assert!(c.credit_limit.is_zero());
+    assert_eq!(number, "100004", "numbered after the newest customer");
+    // The call is carried by the order, and the next call from this number finds them.
+    assert_eq!(pbx.task(call.id).unwrap().draft_id, Some(o.draft.id));
+    let again = pbx
+        .incoming_call("0032470123456", &nl(), "", None, now())
+        .unwrap();
+    assert_eq!(again.customer_number.as_deref(), Some("100004"));
+    // And search finds them.
+    anna.keys("<F2>anker").unwrap();
+    assert!(anna.screen(80, 24).contains("Brasserie Het Anker"));
+}

@@ -249,3 +249,86 @@ mod tests {
         assert!(check_vat_id("123456789").is_err());
     }
 }
+
+/// The number after `last` for a new customer: the trailing digits counted up with their width
+/// kept (`C100231` → `C100232`, `0099` → `0100`), `1` appended when there are none.
+pub fn next_customer_number(last: &str) -> String {
+    let last = last.trim();
+    let digits_at = last
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit())
+        .last()
+        .map(|(i, _)| i)
+        .unwrap_or(last.len());
+    let (prefix, digits) = last.split_at(digits_at);
+    if digits.is_empty() {
+        return format!("{prefix}1");
+    }
+    let mut out: Vec<u8> = digits.bytes().collect();
+    let mut i = out.len();
+    loop {
+        if i == 0 {
+            out.insert(0, b'1');
+            break;
+        }
+        i -= 1;
+        if out[i] == b'9' {
+            out[i] = b'0';
+        } else {
+            out[i] += 1;
+            break;
+        }
+    }
+    format!("{prefix}{}", String::from_utf8_lossy(&out))
+}
+
+/// The country of an E.164 number by its calling code, for the countries the desk serves.
+pub fn country_of_phone(e164: &str) -> Option<Country> {
+    let code = [
+        ("+31", "NL"),
+        ("+32", "BE"),
+        ("+49", "DE"),
+        ("+33", "FR"),
+        ("+352", "LU"),
+    ]
+    .iter()
+    .find(|(p, _)| e164.starts_with(p))
+    .map(|(_, c)| *c)?;
+    Country::new(code).ok()
+}
+
+/// The language a new customer of `country` is spoken to in, until someone says otherwise.
+pub fn language_of(country: &Country) -> Language {
+    match country.code() {
+        "NL" | "BE" => Language::Nl,
+        "DE" | "AT" => Language::De,
+        "FR" | "LU" => Language::Fr,
+        _ => Language::En,
+    }
+}
+
+#[cfg(test)]
+mod new_customer_tests {
+    use super::*;
+
+    #[test]
+    fn numbers_count_up_keeping_prefix_and_width() {
+        assert_eq!(next_customer_number("C100231"), "C100232");
+        assert_eq!(next_customer_number("100009"), "100010");
+        assert_eq!(next_customer_number("0099"), "0100");
+        assert_eq!(next_customer_number("K-999"), "K-1000");
+        assert_eq!(next_customer_number("ACME"), "ACME1");
+        assert_eq!(next_customer_number(""), "1");
+    }
+
+    #[test]
+    fn country_and_language_from_the_number() {
+        let c = country_of_phone("+3292345678").unwrap();
+        assert_eq!(c.code(), "BE");
+        assert_eq!(language_of(&c), Language::Nl);
+        assert_eq!(country_of_phone("+4930123456").unwrap().code(), "DE");
+        assert_eq!(country_of_phone("+44201234567"), None);
+        assert_eq!(language_of(&Country::new("GB").unwrap()), Language::En);
+    }
+}

@@ -302,6 +302,56 @@ pub(super) fn group_discounts_for(
 }
 
 impl Store {
+    /// Adds a new customer (a caller nobody knew), numbered after the newest customer when
+    /// `c.number` is empty. Never overwrites: a number already taken is refused.
+    pub fn create_customer(&mut self, c: &Customer) -> Result<Customer> {
+        if c.name.trim().is_empty() {
+            return Err(StoreError::Invalid("a new customer needs a name".into()));
+        }
+        let number = self.write(|tx| -> Result<String> {
+            let mut c = c.clone();
+            if c.number.trim().is_empty() {
+                let last: Option<String> = tx
+                    .query_row(
+                        "SELECT number FROM customers ORDER BY id DESC LIMIT 1",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let mut next = crate::domain::customer::next_customer_number(
+                    last.as_deref().unwrap_or("100000"),
+                );
+                let mut tries = 0;
+                while customer_id(tx, &next)?.is_some() {
+                    tries += 1;
+                    if tries > 10_000 {
+                        return Err(StoreError::Invalid(
+                            "no free customer number found after the newest one".into(),
+                        ));
+                    }
+                    next = crate::domain::customer::next_customer_number(&next);
+                }
+                c.number = next;
+            } else if customer_id(tx, &c.number)?.is_some() {
+                return Err(StoreError::Invalid(format!(
+                    "customer number {} is taken",
+                    c.number
+                )));
+            }
+            if c.default_depot.is_empty() {
+                c.default_depot = tx
+                    .query_row("SELECT code FROM depots ORDER BY id LIMIT 1", [], |r| {
+                        r.get(0)
+                    })
+                    .optional()?
+                    .unwrap_or_default();
+            }
+            upsert_customer(tx, &c)?;
+            Ok(c.number)
+        })?;
+        self.customer(&number)
+    }
+
     pub fn customer(&self, number: &str) -> Result<Customer> {
         let id = require_customer_id(&self.conn, number)?;
         load_customer(&self.conn, id)

@@ -70,6 +70,7 @@ actions! {
     Commit, commit, "commit the order, reserve stock and print the slip", "commit", true;
     Queue, queue, "the task queue: calls, callbacks, questions, rush and parked orders (Enter takes one)", "queue", true;
     FinishTask, finish_task, "mark the task you are on (or the one selected in the queue) done", "done", false;
+    NewCustomer, new_customer, "new customer: a caller nobody knows (name, address, contact, phone)", "new cust.", false;
     ReleaseTask, release_task, "give the task you are on (or the selected one) back to the queue", "give back", false;
     Quit, quit, "quit (drafts are kept)", "quit", true;
     Back, back, "back, or cancel the popup", "back", false;

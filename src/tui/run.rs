@@ -91,6 +91,7 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
 
     let mut app =
         App::new(ctx.clerk.clone(), keymap, today).with_queue_weights(ctx.config.queue.clone());
+    app.home_country = ctx.config.telephony.home_country.clone();
     // The queue's clocks move once a second, and only while the screen shows any.
     let mut next_tick = std::time::Instant::now() + TICK;
     let mut exit_note: Option<String> = None;

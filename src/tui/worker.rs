@@ -124,6 +124,9 @@ pub enum Request {
     OpenOrder {
         number: i64,
     },
+    CreateCustomer {
+        customer: Box<Customer>,
+    },
     /// Is there news from another session? Answered only when there is.
     Poll,
 }
@@ -240,6 +243,9 @@ pub enum Response {
         queue: TaskSnapshot,
     },
     Order(Box<Order>),
+    CustomerCreated {
+        customer: Box<Customer>,
+    },
     Saved,
     Failed {
         what: String,
@@ -626,6 +632,13 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
             .finish_task(id, status, &clerk, false, now)
             .and_then(|_| st.task_snapshot(now).map(Response::Tasks))
             .unwrap_or_else(|e| failed("finishing the task", e)),
+        Request::CreateCustomer { customer } => st
+            .store
+            .create_customer(&customer)
+            .map(|c| Response::CustomerCreated {
+                customer: Box::new(c),
+            })
+            .unwrap_or_else(|e| failed("adding the customer", e)),
         Request::OpenOrder { number } => st
             .store
             .order(number)

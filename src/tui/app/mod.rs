@@ -5,6 +5,7 @@
 mod alternatives;
 mod crosssell;
 mod lookup;
+pub mod newcustomer;
 mod order;
 mod popup;
 pub mod queue;
@@ -95,6 +96,8 @@ pub struct App {
     pub alt: AltPane,
     pub xsell: CrossSellPane,
     pub queue: QueuePane,
+    /// The country of a phone number typed without international prefix.
+    pub home_country: crate::domain::customer::Country,
     /// A committed order shown on its own (a rush order's task).
     pub shown_order: Option<crate::domain::order::Order>,
     pub message: Option<Message>,
@@ -132,6 +135,7 @@ impl App {
             xsell: CrossSellPane::default(),
             queue: QueuePane::new(chrono::Utc::now()),
             shown_order: None,
+            home_country: crate::config::TelephonyConfig::default().home_country,
             message: None,
             committing: false,
             last_committed: None,
@@ -319,6 +323,7 @@ impl App {
             Action::StockCheck => stock::open(self),
             Action::Queue => queue::open(self),
             Action::FinishTask => queue::finish(self),
+            Action::NewCustomer => newcustomer::open(self),
             Action::ReleaseTask => queue::release(self),
             Action::Alternatives => alternatives::open_for_selected(self),
             Action::CrossSell => self.focus_pane(Pane::CrossSell),
@@ -537,6 +542,7 @@ impl App {
                 }
             }
             Response::Tasks(snap) => queue::loaded(self, snap),
+            Response::CustomerCreated { customer } => newcustomer::created(self, *customer),
             Response::Claimed { task, queue } => queue::claimed(self, *task, queue),
             Response::Order(order) => {
                 self.popups.push(Popup::Order { scroll: 0 });
@@ -546,6 +552,11 @@ impl App {
             Response::Failed { what, error } => {
                 if what == "committing the order" {
                     self.committing = false;
+                }
+                if what == "adding the customer"
+                    && let Some(Popup::NewCustomer { error: e, .. }) = self.popups.last_mut()
+                {
+                    *e = Some(error.clone());
                 }
                 if what == "taking the task" {
                     // Most likely another clerk was first: show the queue as it is now.

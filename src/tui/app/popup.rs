@@ -32,6 +32,12 @@ pub enum Popup {
     Order {
         scroll: usize,
     },
+    /// A new customer's name, address, contact and phone (see `newcustomer`).
+    NewCustomer {
+        fields: Vec<TextField>,
+        focus: usize,
+        error: Option<String>,
+    },
 }
 
 impl Popup {
@@ -58,6 +64,10 @@ pub(super) fn key(app: &mut App, key: Key) {
         app.quit = true;
         return;
     }
+    if matches!(app.popups.last(), Some(Popup::NewCustomer { .. })) {
+        super::newcustomer::key(app, key);
+        return;
+    }
     let Some(top) = app.popups.last_mut() else {
         return;
     };
@@ -72,6 +82,7 @@ pub(super) fn key(app: &mut App, key: Key) {
                 app.popups.pop();
             }
         },
+        Popup::NewCustomer { .. } => {}
         Popup::Order { scroll } => match action {
             Some(Action::Down) => *scroll += 1,
             Some(Action::PageDown) => *scroll += 10,

@@ -289,9 +289,10 @@ pub(super) fn claimed(app: &mut App, task: Task, snap: TaskSnapshot) {
             // An unknown number: find the customer (or see that they are new).
             app.focus_pane(Pane::Lookup);
             app.info(format!(
-                "{} from {}: no customer has this number — type a name, city or postcode to find them",
+                "{} from {}: no customer has this number — type a name, city or postcode to find them, or {} to add a new customer",
                 task.kind.label(),
-                phone_or(&task)
+                phone_or(&task),
+                app.keymap.first_key_label(Action::NewCustomer)
             ));
         }
         (_, None, Some(number)) => {

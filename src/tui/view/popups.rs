@@ -174,6 +174,61 @@ pub fn draw(frame: &mut Frame<'_>, body: Rect, app: &App, cursor: &mut Cursor) {
                 y: area.y + 1 + field_row,
             });
         }
+        Popup::NewCustomer {
+            fields,
+            focus,
+            error,
+        } => {
+            let area = centered(body, 64, 12);
+            let w = area.width.saturating_sub(2) as usize;
+            let label_w = 10;
+            let mut lines: Vec<Line> = Vec::new();
+            let mut cursor_at = None;
+            for (i, (name, field)) in crate::tui::app::newcustomer::FIELDS
+                .iter()
+                .zip(fields)
+                .enumerate()
+            {
+                let (shown, col) = field.window(w.saturating_sub(label_w + 2));
+                let marker = if i == *focus { "▶" } else { " " };
+                if i == *focus {
+                    cursor_at = Some((lines.len(), col));
+                }
+                let line = Line::from(format!("{marker}{} {shown}", left(name, label_w)));
+                lines.push(if i == *focus { line.bold() } else { line });
+            }
+            match error {
+                Some(e) => lines.push(Line::from(fit(e, w)).red().bold()),
+                None => lines.push(
+                    Line::from(fit(
+                        "country and language follow the phone number; accounts sets the credit limit",
+                        w,
+                    ))
+                    .dim(),
+                ),
+            }
+            lines.push(
+                Line::from(fit(
+                    &format!(
+                        "Enter next field (saves on the last) · {} saves · Esc cancels",
+                        app.keymap.first_key_label(Action::Commit)
+                    ),
+                    w,
+                ))
+                .dim(),
+            );
+            frame.render_widget(Clear, area);
+            frame.render_widget(
+                Paragraph::new(lines).block(Block::bordered().title(" New customer ")),
+                area,
+            );
+            if let Some((row, col)) = cursor_at {
+                cursor.0 = Some(Position {
+                    x: area.x + 1 + (label_w + 2 + col) as u16,
+                    y: area.y + 1 + row as u16,
+                });
+            }
+        }
         Popup::Order { scroll } => {
             let area = centered(body, 78, body.height);
             let w = area.width.saturating_sub(2) as usize;
