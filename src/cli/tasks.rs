@@ -155,6 +155,12 @@ pub fn task(ctx: &Context, cmd: TaskCmd, out: &mut dyn Write) -> CliResult {
                     .map_err(|e: crate::domain::task::UnknownTaskKind| {
                         Failure::new(EXIT_USAGE, e.to_string())
                     })?;
+            if kind == TaskKind::Parked {
+                return Err(Failure::new(
+                    EXIT_USAGE,
+                    "a parked order is made on the order screen (F8 parks the order on screen)",
+                ));
+            }
             let due_at = due
                 .map(|d| parse_due(&d, chrono::Local::now().fixed_offset()))
                 .transpose()
