@@ -1,6 +1,9 @@
 //! The pure core: everything that decides something about orders, prices, money, VAT and stock.
 //! No terminal, no database, no files here — so all of it is tested without either.
 
+pub mod audit;
+pub mod authority;
+pub mod clerk;
 pub mod crosssell;
 pub mod customer;
 pub mod entry;
@@ -14,6 +17,8 @@ pub mod stock;
 pub mod usual;
 pub mod vat;
 
+pub use authority::{Approval, ApprovalReason, ApprovalScope, AuthorityLimits, NeedsApproval};
+pub use clerk::{Attempt, Clerk, LockState, Role};
 pub use crosssell::{
     AnchorStats, CandidateStock, CrossSellInput, PairStats, Suggestion, SuggestionKind, cross_sell,
 };
