@@ -539,6 +539,7 @@ fn history(t: &TempDb) {
             customer_number: "100002".into(),
             depot: None,
             clerk: "dirk".into(),
+            approvals: Vec::new(),
             reference: String::new(),
             lines: lines
                 .iter()

@@ -108,6 +108,7 @@ pub fn run(ctx: &Context, cmd: OrdersCmd, out: &mut dyn Write) -> CliResult {
                 customer_number: customer,
                 depot,
                 clerk: ctx.clerk.clone(),
+                approvals: Vec::new(),
                 reference,
                 lines: parsed,
                 policy: if no_backorder {

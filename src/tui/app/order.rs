@@ -644,6 +644,7 @@ pub(super) fn commit(app: &mut App) {
         customer_number: o.draft.customer_number.clone(),
         depot: Some(o.draft.depot.clone()),
         clerk: app.clerk.clone(),
+        approvals: Vec::new(),
         reference: o.draft.reference.clone(),
         lines: o
             .draft
