@@ -14,6 +14,7 @@ mod clerks;
 mod customers;
 mod desk;
 mod export;
+pub mod health;
 mod history;
 mod import;
 mod inspect;
