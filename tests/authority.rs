@@ -373,3 +373,36 @@ fn concurrent_appends_from_many_processes_keep_the_chain() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn the_demo_depot_has_the_clerks_the_readme_names() {
+    let t = temp_db();
+    let mut store = Store::open(&t.path).unwrap();
+    orderdesk::demo::generate(
+        &mut store,
+        &orderdesk::demo::DemoSize {
+            customers: 10,
+            products: 10,
+            orders: 0,
+            seed: 3,
+        },
+        d("2026-11-28"),
+    )
+    .unwrap();
+    let clerks = store.clerks().unwrap();
+    assert_eq!(clerks.len(), 6);
+    for (name, role, pin) in [
+        ("anna", Role::Clerk, "1234"),
+        ("chantal", Role::Supervisor, "5678"),
+        ("fleur", Role::Admin, "9999"),
+    ] {
+        let SignIn::SignedIn(c) = store.sign_in(name, pin, now()).unwrap() else {
+            panic!("{name} cannot sign in with {pin}")
+        };
+        assert_eq!(c.role, role);
+    }
+    assert!(matches!(
+        store.sign_in("bram", "5678", now()).unwrap(),
+        SignIn::Refused(_)
+    ));
+}

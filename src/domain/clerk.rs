@@ -184,6 +184,18 @@ pub fn hash_secret(secret: &str) -> Result<String, HashError> {
         .map_err(|e| HashError::Hash(e.to_string()))
 }
 
+/// Like [`hash_secret`] with a given salt: for the demo depot, which is the same for the same seed.
+/// Never for real clerks, whose hashes need a random salt each.
+pub fn hash_secret_with_salt(secret: &str, salt: &[u8; 16]) -> Result<String, HashError> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    check_secret(secret)?;
+    let salt = SaltString::encode_b64(salt).map_err(|e| HashError::Hash(e.to_string()))?;
+    argon2()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HashError::Hash(e.to_string()))
+}
+
 /// Whether `secret` matches the stored PHC string. A damaged hash matches nothing. The
 /// parameters come from the stored string, so hashes made with older parameters still verify.
 pub fn verify_secret(phc: &str, secret: &str) -> bool {
