@@ -207,10 +207,18 @@ fn changing_quantity_and_price_within_the_band() {
     h.keys("<Up>p").unwrap();
     let screen = h.screen(80, 24);
     assert!(screen.contains("floor (approval below) 66,00"), "{screen}");
+    // Below the floor stays on the draft, with the warning that a supervisor must approve.
     h.keys("<C-u>60<Enter>").unwrap();
+    assert!(h.app.popups.is_empty());
+    assert!(
+        message(&h).contains("below the floor of 66,00 (cost + minimum margin); a supervisor must approve when you commit"),
+        "{}",
+        message(&h)
+    );
+    h.keys("p<C-u>0<Enter>").unwrap();
     match h.app.popups.last() {
         Some(Popup::Price { error: Some(e), .. }) => {
-            assert!(e.contains("below the floor of 66,00"), "{e}")
+            assert!(e.contains("more than 0"), "{e}")
         }
         other => panic!("expected the price popup with an error, got {other:?}"),
     }

@@ -88,8 +88,13 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
         .map_err(|e| Failure::new(EXIT_FAILED, format!("cannot read the keyboard: {e}")))?;
 
     let mut app = App::new(ctx.clerk.clone(), keymap, today);
+    let os_user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok();
+    super::app::signin::setup(&mut app, &ctx.config.clerks, os_user.as_deref());
     let mut exit_note: Option<String> = None;
     loop {
+        super::app::signin::tick(&mut app, std::time::Instant::now());
         for r in app.take_requests() {
             if requests_tx.send(r).is_err() {
                 exit_note = Some("the database worker stopped; see the log".into());
@@ -141,6 +146,7 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
         }
     }
     // Every change was sent to the worker as it happened; let it finish writing them.
+    super::app::signin::quitting(&mut app);
     for r in app.take_requests() {
         let _ = requests_tx.send(r);
     }

@@ -7,6 +7,7 @@ mod crosssell;
 mod lookup;
 mod order;
 mod popup;
+pub mod signin;
 mod stock;
 
 pub use alternatives::{AltChoice, AltPane, price_difference as alternatives_price_difference};
@@ -98,6 +99,8 @@ pub struct App {
     /// The order committed last, for the slip and a reprint.
     pub last_committed: Option<crate::domain::order::Order>,
     pub quit: bool,
+    /// Who is signed in, the lock, approvals (`signin`).
+    pub session: signin::Session,
     /// Something changed since the last frame.
     pub dirty: bool,
     requests: Vec<Request>,
@@ -128,6 +131,7 @@ impl App {
             card_selected: 0,
             reprinting: None,
             quit: false,
+            session: signin::Session::default(),
             dirty: true,
             requests: Vec::new(),
             seq: 0,
@@ -227,6 +231,9 @@ impl App {
 
     pub fn handle_key(&mut self, key: Key) {
         self.dirty = true;
+        if signin::key(self, key) {
+            return;
+        }
         if self.opening && self.keymap.action(&key) != Some(Action::Quit) {
             // At most a screenful of typing; beyond that the draft is not coming.
             if self.type_ahead.len() < 1_000 {
@@ -301,6 +308,7 @@ impl App {
             }
             Action::Back => self.back(),
             Action::Reprint => self.reprint(),
+            Action::Lock => signin::lock(self, "locked"),
             _ => self.pane_action(action),
         }
     }
@@ -481,6 +489,7 @@ impl App {
             },
             Response::Changed => self.refresh_after_change(),
             Response::Saved => {}
+            Response::Auth(r) => signin::response(self, r),
             Response::Failed { what, error } => {
                 if what == "committing the order" {
                     self.committing = false;

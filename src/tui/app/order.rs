@@ -623,16 +623,26 @@ pub(super) fn set_price(
         return Err("the price band of this line is still being looked up".into());
     };
     let line = &mut o.draft.lines[i];
+    let mut below = None;
     if price == facts.resolved.price {
         line.unit_price = price;
         line.price_source = facts.resolved.source;
     } else {
-        crate::domain::pricing::check_negotiated(&facts.resolved.band, price)
-            .map_err(|e| e.to_string())?;
+        // Below the floor is kept on the draft: committing asks for a supervisor's approval.
+        match crate::domain::pricing::check_negotiated(&facts.resolved.band, price) {
+            Err(e @ crate::domain::pricing::NegotiationError::NotPositive) => {
+                return Err(e.to_string());
+            }
+            Err(e) => below = Some(e.to_string()),
+            Ok(()) => {}
+        }
         line.unit_price = price;
         line.price_source = crate::domain::pricing::PriceSource::Negotiated;
     }
     save(app);
+    if let Some(why) = below {
+        app.warn(format!("{why} when you commit"));
+    }
     Ok(())
 }
 
@@ -644,7 +654,7 @@ pub(super) fn commit(app: &mut App) {
         customer_number: o.draft.customer_number.clone(),
         depot: Some(o.draft.depot.clone()),
         clerk: app.clerk.clone(),
-        approvals: Vec::new(),
+        approvals: super::signin::grants_for(app, o.draft.id),
         reference: o.draft.reference.clone(),
         lines: o
             .draft

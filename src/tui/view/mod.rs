@@ -7,6 +7,7 @@
 mod lines;
 mod panes;
 mod popups;
+mod signin;
 pub mod text;
 
 use super::action::Action;
@@ -36,6 +37,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
+    if app.session.signin.is_some() {
+        signin::draw_locked(frame, app);
+        return;
+    }
     // A long message (a printer's own error) gets a second line rather than being cut.
     let message_rows = match &app.message {
         Some(m) => {
@@ -62,6 +67,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     if !app.popups.is_empty() {
         cursor = Cursor::default();
         popups::draw(frame, body, app, &mut cursor);
+    }
+    if app.session.approval.is_some() {
+        cursor = Cursor::default();
+        signin::draw_approval(frame, body, app, &mut cursor);
     }
     if let Some(p) = cursor.0 {
         frame.set_cursor_position(p);
