@@ -388,7 +388,10 @@ fn a_version_3_database_gets_the_history_index() {
     .unwrap();
     drop(conn);
     let store = Store::open(&t.path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        Store::known_schema_version()
+    );
     drop(store);
     let conn = rusqlite::Connection::open(&t.path).unwrap();
     let indexes: Vec<String> = conn

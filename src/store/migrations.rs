@@ -300,9 +300,10 @@ DROP INDEX IF EXISTS orders_customer;
 ///   `domain::audit`); the triggers refuse UPDATE and DELETE, so only someone who drops them on
 ///   purpose can change a row, and `orderdesk audit verify` then finds it.
 ///
-/// Depends on nothing but `orders`, so it applies in any order relative to other new migrations.
+/// Depends on nothing but `orders`, so it applies in any order relative to other new migrations;
+/// `IF NOT EXISTS` so that renumbering at a merge cannot make it fail on a database that has it.
 const V6_CLERKS_AUDIT: &str = r#"
-CREATE TABLE clerks (
+CREATE TABLE IF NOT EXISTS clerks (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
     role TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'admin')),
@@ -313,7 +314,7 @@ CREATE TABLE clerks (
     created_at TEXT NOT NULL
 );
 
-CREATE TABLE approvals (
+CREATE TABLE IF NOT EXISTS approvals (
     id INTEGER PRIMARY KEY,
     order_id INTEGER NOT NULL REFERENCES orders(id),
     line_position INTEGER,
@@ -323,9 +324,9 @@ CREATE TABLE approvals (
     approved TEXT NOT NULL,
     at TEXT NOT NULL
 );
-CREATE INDEX approvals_order ON approvals(order_id, line_position);
+CREATE INDEX IF NOT EXISTS approvals_order ON approvals(order_id, line_position);
 
-CREATE TABLE audit (
+CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
     clerk TEXT NOT NULL,
@@ -335,12 +336,12 @@ CREATE TABLE audit (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
 );
-CREATE INDEX audit_clerk ON audit(clerk, id);
-CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+CREATE INDEX IF NOT EXISTS audit_clerk ON audit(clerk, id);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be changed');
 END;
-CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be deleted');
 END;
