@@ -406,3 +406,36 @@ fn the_demo_depot_has_the_clerks_the_readme_names() {
         SignIn::Refused(_)
     ));
 }
+
+#[test]
+fn an_import_that_changes_stock_on_hand_is_a_stock_correction() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    store.set_actor("piet");
+    let level = |on_hand: &str| orderdesk::domain::stock::StockLevel {
+        depot: "UTR".into(),
+        on_hand: q(on_hand),
+        reserved: orderdesk::domain::Quantity::ZERO,
+        min_level: q("5"),
+        max_level: q("100"),
+        bin: "A-01-1".into(),
+    };
+    // The same quantity again is no correction; another one is.
+    store
+        .import(|tx| tx.upsert_stock("M8-BOLT", &level("100")))
+        .unwrap();
+    store
+        .import(|tx| tx.upsert_stock("M8-BOLT", &level("97")))
+        .unwrap();
+    let rows = store
+        .audit_rows(&AuditFilter {
+            kind: Some(AuditAction::StockCorrection),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].clerk, "piet");
+    assert_eq!(rows[0].subject, "M8-BOLT in UTR");
+    assert_eq!(rows[0].detail["from"], "100");
+    assert_eq!(rows[0].detail["to"], "97");
+}

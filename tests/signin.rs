@@ -170,3 +170,47 @@ fn an_approval_below_the_floor_is_typed_into_the_clerks_screen() {
     assert_eq!(approvals[0].supervisor, "ada");
     assert_eq!(approvals[0].reason, "clearance of old stock");
 }
+
+#[test]
+fn an_os_user_mapped_to_a_clerk_needs_no_pin() {
+    let (t, _) = counter_terminal();
+    let mut h = Harness::new(Store::open(&t.path).unwrap(), "jan", d("2026-11-28"));
+    let config = orderdesk::config::ClerksConfig {
+        require_sign_in: true,
+        auto_lock_minutes: 0,
+        os_user_map: [("jan".to_string(), "bram".to_string())].into(),
+    };
+    signin::setup(&mut h.app, &config, Some("jan"));
+    h.pump();
+    assert!(!signin::is_locked(&h.app));
+    assert_eq!(h.app.clerk, "bram");
+    let rows = Store::open(&t.path)
+        .unwrap()
+        .audit_rows(&AuditFilter {
+            kind: Some(AuditAction::SignIn),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(rows.last().unwrap().detail["os_user"], "jan");
+    // An OS user who is not mapped gets the sign-in screen.
+    let mut h = Harness::new(Store::open(&t.path).unwrap(), "piet", d("2026-11-28"));
+    signin::setup(&mut h.app, &config, Some("piet"));
+    h.pump();
+    assert!(signin::is_locked(&h.app));
+}
+
+#[test]
+fn without_clerks_the_lock_key_does_not_lock_anyone_out() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let mut h = Harness::new(Store::open(&t.path).unwrap(), "anna", d("2026-11-28"));
+    signin::configure(&mut h.app, false, 0);
+    h.pump();
+    h.keys("<C-l>").unwrap();
+    assert!(!signin::is_locked(&h.app));
+    assert!(
+        message(&h).contains("no clerks to sign in"),
+        "{}",
+        message(&h)
+    );
+}

@@ -256,8 +256,8 @@ impl ImportTx<'_> {
                 crate::domain::audit::AuditAction::StockCorrection,
                 &format!("{product_code} in {}", level.depot),
                 &serde_json::json!({
-                    "from": Quantity::from_minor(before.unwrap_or(0)).to_string(),
-                    "to": level.on_hand.to_string(),
+                    "from": Quantity::from_minor(before.unwrap_or(0)).decimal().normalize().to_string(),
+                    "to": level.on_hand.decimal().normalize().to_string(),
                     "by": "import",
                 }),
             )?;

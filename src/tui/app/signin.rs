@@ -96,8 +96,9 @@ pub fn configure(app: &mut App, require_sign_in: bool, auto_lock_minutes: u32) {
     app.session.last_key = Some(Instant::now());
     if require_sign_in {
         app.session.signin = Some(SignInForm::new("sign in to take orders".into()));
-        app.request(Request::Auth(AuthRequest::LoadClerks));
     }
+    // Also without sign-in: Ctrl-L locks only when there is someone to sign in.
+    app.request(Request::Auth(AuthRequest::LoadClerks));
 }
 
 /// Sets up a screen from the `[clerks]` config: an OS user in `os_user_map` is that clerk at
@@ -184,6 +185,10 @@ pub fn tick(app: &mut App, now: Instant) {
 /// is cleared, and the sign-in screen takes over.
 pub fn lock(app: &mut App, why: &str) {
     if is_locked(app) {
+        return;
+    }
+    if app.session.clerks.is_empty() {
+        app.warn("no clerks to sign in, so the screen is not locked: add them with `orderdesk clerk add NAME`");
         return;
     }
     if app.order.is_some() {
