@@ -139,6 +139,11 @@ fn an_order_beyond_authority_is_refused_until_a_supervisor_approves() {
     );
     let number = r.ok(&approved, "2468\n");
     assert!(number.trim().parse::<i64>().is_ok(), "{number}");
+    let shown = r.ok(&["orders", "show", number.trim()], "");
+    assert!(
+        shown.contains("approved: line 1 by sam (matches competitor): a discount of 12 %"),
+        "{shown}"
+    );
     let v: Value = serde_json::from_str(&r.ok(
         &[
             "audit", "list", "--kind", "approval", "--clerk", "sam", "--json",

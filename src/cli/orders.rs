@@ -212,7 +212,19 @@ pub fn run(ctx: &Context, cmd: OrdersCmd, out: &mut dyn Write) -> CliResult {
             if json {
                 return json::print(out, &to_json(&order)?);
             }
-            print_order(out, &order)
+            print_order(out, &order)?;
+            for a in store.order_approvals(number)? {
+                let what = match a.line {
+                    Some(l) => format!("line {l}"),
+                    None => "the order".to_string(),
+                };
+                writeln!(
+                    out,
+                    "approved: {what} by {} ({}): {}",
+                    a.supervisor, a.reason, a.approved
+                )?;
+            }
+            Ok(())
         }
         OrdersCmd::Status {
             number,
