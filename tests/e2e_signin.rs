@@ -99,9 +99,9 @@ fn clerks_take_turns_and_a_supervisor_approves_below_the_floor() {
     tui.send(key::CTRL_U);
     tui.type_text("60");
     tui.send(key::ENTER);
-    tui.wait_for("below the floor of 66,00", WAIT);
-    tui.send(key::F10);
+    // Asked on the spot.
     tui.wait_for("Supervisor's approval", WAIT);
+    tui.wait_for("below the floor of 66,00", WAIT);
     tui.type_text("ada");
     tui.send(key::ENTER);
     tui.type_text("4444");
@@ -110,6 +110,8 @@ fn clerks_take_turns_and_a_supervisor_approves_below_the_floor() {
     assert!(!screen.contains("4444"), "the PIN shows: {screen}");
     tui.type_text("clearance");
     tui.send(key::ENTER);
+    tui.wait_for("approved by ada", WAIT);
+    tui.send(key::F10);
     tui.wait_for("committed", WAIT);
     tui.send(key::CTRL_Q);
     tui.wait_exit(WAIT);

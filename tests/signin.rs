@@ -127,15 +127,20 @@ fn an_approval_below_the_floor_is_typed_into_the_clerks_screen() {
     h.keys("anna<Enter>1111<Enter>").unwrap();
     h.keys("jans<Enter>1 LAST-ITEM<Enter><Up>p<C-u>60<Enter>")
         .unwrap();
+    // Asked on the spot.
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("Supervisor's approval"), "{screen}");
+    assert!(screen.contains("below the floor"), "{screen}");
+    // Put off: the price stays, and F10 asks again.
+    h.keys("<Esc>").unwrap();
+    assert!(h.app.session.approval.is_none());
     assert!(
-        message(&h).contains("a supervisor must approve"),
+        message(&h).contains("F10 asks for the approval again"),
         "{}",
         message(&h)
     );
     h.keys("<F10>").unwrap();
-    let screen = h.screen(80, 24);
-    assert!(screen.contains("Supervisor's approval"), "{screen}");
-    assert!(screen.contains("below the floor"), "{screen}");
+    assert!(h.app.session.approval.is_some());
     assert_eq!(Store::open(&t.path).unwrap().count_orders().unwrap(), 0);
     // anna cannot approve for herself.
     h.keys("anna<Enter>1111<Enter>ok<Enter>").unwrap();
@@ -144,15 +149,14 @@ fn an_approval_below_the_floor_is_typed_into_the_clerks_screen() {
         screen.contains("only a supervisor or an admin may approve"),
         "{screen}"
     );
-    // The PIN is asked again. 40 % off is beyond a supervisor's own 15 %: sam's approval does
-    // not cover it, and the form comes back.
+    // The PIN is asked again. 40 % off is beyond a supervisor's own 15 %: sam's PIN is right,
+    // but he is told an admin must approve, and the form stays.
     h.keys("<Tab><Tab><C-u>sam<Tab>3333<Enter>clearance of old stock<Enter>")
         .unwrap();
-    assert!(h.app.session.approval.is_some());
+    let screen = h.screen(80, 24);
     assert!(
-        message(&h).contains("an admin must approve"),
-        "{}",
-        message(&h)
+        screen.contains("sam is a supervisor: an admin must approve this"),
+        "{screen}"
     );
     assert_eq!(Store::open(&t.path).unwrap().count_orders().unwrap(), 0);
     h.keys("ada<Enter>4444<Enter>clearance of old stock<Enter>")
@@ -180,7 +184,7 @@ fn an_os_user_mapped_to_a_clerk_needs_no_pin() {
         auto_lock_minutes: 0,
         os_user_map: [("jan".to_string(), "bram".to_string())].into(),
     };
-    signin::setup(&mut h.app, &config, Some("jan"));
+    signin::setup(&mut h.app, &config, Default::default(), Some("jan"));
     h.pump();
     assert!(!signin::is_locked(&h.app));
     assert_eq!(h.app.clerk, "bram");
@@ -194,7 +198,7 @@ fn an_os_user_mapped_to_a_clerk_needs_no_pin() {
     assert_eq!(rows.last().unwrap().detail["os_user"], "jan");
     // An OS user who is not mapped gets the sign-in screen.
     let mut h = Harness::new(Store::open(&t.path).unwrap(), "piet", d("2026-11-28"));
-    signin::setup(&mut h.app, &config, Some("piet"));
+    signin::setup(&mut h.app, &config, Default::default(), Some("piet"));
     h.pump();
     assert!(signin::is_locked(&h.app));
 }
@@ -213,4 +217,31 @@ fn without_clerks_the_lock_key_does_not_lock_anyone_out() {
         "{}",
         message(&h)
     );
+}
+
+#[test]
+fn a_discount_beyond_the_clerks_limit_is_approved_on_the_spot() {
+    let (t, mut h) = counter_terminal();
+    h.keys("bram<Enter>2222<Enter>").unwrap();
+    // 4 % off is within bram's own 5 %: no approval.
+    h.keys("jans<Enter>1 LAST-ITEM<Enter><Up>p<C-u>96<Enter>")
+        .unwrap();
+    assert!(h.app.session.approval.is_none());
+    // 12 % off: sam approves right away; the commit needs nothing more.
+    h.keys("<Up>p<C-u>88<Enter>").unwrap();
+    assert!(h.app.session.approval.is_some());
+    h.keys("sam<Enter>3333<Enter>regular customer<Enter>")
+        .unwrap();
+    assert!(h.app.session.approval.is_none());
+    assert_eq!(message(&h), "approved by sam");
+    h.keys("<F10>").unwrap();
+    assert!(message(&h).contains("committed"), "{}", message(&h));
+    let store = Store::open(&t.path).unwrap();
+    let o = &store
+        .orders(&orderdesk::store::OrderFilter::default())
+        .unwrap()[0];
+    assert_eq!(o.clerk, "bram");
+    let a = store.order_approvals(o.number).unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].supervisor, "sam");
 }

@@ -33,7 +33,7 @@ pub enum AuthRequest {
 
 #[derive(Debug, Clone)]
 pub enum AuthResponse {
-    Clerks(Vec<String>),
+    Clerks(Vec<(String, crate::domain::Role)>),
     SignedIn(crate::domain::Clerk),
     SignInRefused(String),
     Approved(Box<ApprovalGrant>),
@@ -50,7 +50,7 @@ pub fn handle(st: &mut WorkerState, req: AuthRequest) -> Option<Response> {
             Ok(list) => AuthResponse::Clerks(
                 list.into_iter()
                     .filter(|c| !c.disabled)
-                    .map(|c| c.name)
+                    .map(|c| (c.name, c.role))
                     .collect(),
             ),
             Err(e) => AuthResponse::SignInRefused(format!("cannot read the clerks: {e}")),

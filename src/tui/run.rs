@@ -91,7 +91,12 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
     let os_user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .ok();
-    super::app::signin::setup(&mut app, &ctx.config.clerks, os_user.as_deref());
+    super::app::signin::setup(
+        &mut app,
+        &ctx.config.clerks,
+        ctx.config.authority.limits(),
+        os_user.as_deref(),
+    );
     let mut exit_note: Option<String> = None;
     loop {
         super::app::signin::tick(&mut app, std::time::Instant::now());

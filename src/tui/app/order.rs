@@ -623,25 +623,24 @@ pub(super) fn set_price(
         return Err("the price band of this line is still being looked up".into());
     };
     let line = &mut o.draft.lines[i];
-    let mut below = None;
-    if price == facts.resolved.price {
-        line.unit_price = price;
-        line.price_source = facts.resolved.source;
-    } else {
-        // Below the floor is kept on the draft: committing asks for a supervisor's approval.
-        match crate::domain::pricing::check_negotiated(&facts.resolved.band, price) {
-            Err(e @ crate::domain::pricing::NegotiationError::NotPositive) => {
-                return Err(e.to_string());
-            }
-            Err(e) => below = Some(e.to_string()),
-            Ok(()) => {}
+    let code = line.product_code.clone();
+    let negotiated = price != facts.resolved.price;
+    if negotiated {
+        // Below the floor is kept on the draft: a supervisor approves it (signin::price_set).
+        if let Err(e @ crate::domain::pricing::NegotiationError::NotPositive) =
+            crate::domain::pricing::check_negotiated(&facts.resolved.band, price)
+        {
+            return Err(e.to_string());
         }
         line.unit_price = price;
         line.price_source = crate::domain::pricing::PriceSource::Negotiated;
+    } else {
+        line.unit_price = price;
+        line.price_source = facts.resolved.source;
     }
     save(app);
-    if let Some(why) = below {
-        app.warn(format!("{why} when you commit"));
+    if negotiated {
+        super::signin::price_set(app, i, &code, &facts.resolved.band, price);
     }
     Ok(())
 }

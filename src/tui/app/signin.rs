@@ -3,6 +3,9 @@
 //! worker to be checked; nothing here waits for Argon2.
 
 use super::{App, Lookup, Pane};
+use crate::domain::authority::{self, AuthorityLimits};
+use crate::domain::money::UnitPrice;
+use crate::domain::pricing::PriceBand;
 use crate::domain::{ApprovalScope, Role};
 use crate::store::{ApprovalGrant, ApprovalNeeded};
 use crate::tui::action::Action;
@@ -72,14 +75,18 @@ pub struct ApprovalForm {
     pub waiting: bool,
     pub error: Option<String>,
     draft_id: i64,
+    /// Opened by F10 (commit once approved) rather than by setting a price.
+    then_commit: bool,
 }
 
 #[derive(Debug, Default)]
 pub struct Session {
     pub signin: Option<SignInForm>,
     pub approval: Option<ApprovalForm>,
-    /// The clerks who may sign in.
-    pub clerks: Vec<String>,
+    /// The clerks who may sign in, with their roles.
+    pub clerks: Vec<(String, Role)>,
+    /// `[authority]`: what each role may give on its own.
+    pub limits: AuthorityLimits,
     /// The signed-in clerk's role (`None`: no one signed in; the clerk is the configured name).
     pub role: Option<Role>,
     /// Approvals given for drafts on this screen.
@@ -103,7 +110,13 @@ pub fn configure(app: &mut App, require_sign_in: bool, auto_lock_minutes: u32) {
 
 /// Sets up a screen from the `[clerks]` config: an OS user in `os_user_map` is that clerk at
 /// once; otherwise a shared terminal starts at the sign-in screen.
-pub fn setup(app: &mut App, config: &crate::config::ClerksConfig, os_user: Option<&str>) {
+pub fn setup(
+    app: &mut App,
+    config: &crate::config::ClerksConfig,
+    limits: AuthorityLimits,
+    os_user: Option<&str>,
+) {
+    app.session.limits = limits;
     configure(app, config.require_sign_in, config.auto_lock_minutes);
     if let Some((user, clerk)) =
         os_user.and_then(|u| config.os_user_map.get(u).map(|c| (u, c.clone())))
@@ -133,7 +146,7 @@ pub fn matches(app: &App) -> Vec<&str> {
     let typed = form.name.text().trim().to_lowercase();
     let mut starts: Vec<&str> = Vec::new();
     let mut contains: Vec<&str> = Vec::new();
-    for c in &app.session.clerks {
+    for (c, _) in &app.session.clerks {
         let lower = c.to_lowercase();
         if lower.starts_with(&typed) {
             starts.push(c);
@@ -223,6 +236,61 @@ pub fn quitting(app: &mut App) {
     }
 }
 
+fn open_approval(app: &mut App, needed: ApprovalNeeded, draft_id: i64, then_commit: bool) {
+    app.session.approval = Some(ApprovalForm {
+        needed,
+        field: ApprovalField::Name,
+        name: TextField::new(MAX_NAME),
+        pin: TextField::new(MAX_PIN),
+        reason: TextField::new(MAX_REASON),
+        waiting: false,
+        error: None,
+        draft_id,
+        then_commit,
+    });
+}
+
+/// The role the commit will be checked with: the signed-in clerk's, else the role of the clerk
+/// by that name, else a clerk's.
+pub fn role(app: &App) -> Role {
+    app.session.role.unwrap_or_else(|| {
+        app.session
+            .clerks
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&app.clerk))
+            .map(|(_, r)| *r)
+            .unwrap_or(Role::Clerk)
+    })
+}
+
+/// A price was set on line `index` (0-based): beyond the clerk's authority the supervisor's
+/// approval is asked on the spot (the commit checks it again).
+pub fn price_set(app: &mut App, index: usize, code: &str, band: &PriceBand, price: UnitPrice) {
+    let Err(need) = authority::check_price(&app.session.limits, role(app), band, price) else {
+        return;
+    };
+    let Some(draft_id) = app.order.as_ref().map(|o| o.draft.id) else {
+        return;
+    };
+    let grants = grants_for(app, draft_id);
+    if authority::covering_grant(&need, Some((code, price)), &grants, |g| {
+        (&g.scope, g.approver.role())
+    })
+    .is_some()
+    {
+        return;
+    }
+    let needed = ApprovalNeeded {
+        line: Some((index + 1, code.to_string(), price)),
+        need,
+    };
+    app.warn(format!(
+        "{}: approve now, or Esc (F10 asks again)",
+        needed.describe()
+    ));
+    open_approval(app, needed, draft_id, false);
+}
+
 /// The approvals given for a draft, for its commit.
 pub fn grants_for(app: &App, draft_id: i64) -> Vec<ApprovalGrant> {
     app.session
@@ -309,8 +377,13 @@ fn approval_key(app: &mut App, key: Key) {
     };
     match key.code {
         KeyCode::Esc => {
+            let then_commit = form.then_commit;
             app.session.approval = None;
-            app.warn("not committed: it needs a supervisor's approval (F10 to try again)");
+            app.warn(if then_commit {
+                "not committed: it needs a supervisor's approval (F10 to try again)"
+            } else {
+                "the price stays on the order; F10 asks for the approval again"
+            });
         }
         KeyCode::Tab => form.field = next,
         KeyCode::Enter => {
@@ -404,36 +477,46 @@ pub fn response(app: &mut App, resp: AuthResponse) {
                 return;
             };
             app.warn(needed.describe());
-            app.session.approval = Some(ApprovalForm {
-                needed: *needed,
-                field: ApprovalField::Name,
-                name: TextField::new(MAX_NAME),
-                pin: TextField::new(MAX_PIN),
-                reason: TextField::new(MAX_REASON),
-                waiting: false,
-                error: None,
-                draft_id,
-            });
+            open_approval(app, *needed, draft_id, true);
         }
         AuthResponse::Approved(grant) => {
+            let Some(form) = app.session.approval.as_mut() else {
+                return;
+            };
+            let (who, role) = (grant.approver.name().to_string(), grant.approver.role());
+            if !form.needed.need.approvable_by(role) {
+                form.waiting = false;
+                form.field = ApprovalField::Name;
+                form.name.clear();
+                form.reason.clear();
+                form.error = Some(format!(
+                    "{who} is {}: {} must approve this",
+                    role.with_article(),
+                    form.needed.need.approver.with_article()
+                ));
+                return;
+            }
             let Some(form) = app.session.approval.take() else {
                 return;
             };
-            let who = grant.approver.name().to_string();
             app.session.grants.push((form.draft_id, *grant));
-            if app
+            let on_screen = app
                 .order
                 .as_ref()
-                .is_some_and(|o| o.draft.id == form.draft_id)
-            {
+                .is_some_and(|o| o.draft.id == form.draft_id);
+            if on_screen && form.then_commit {
                 app.info(format!("approved by {who}; committing…"));
                 super::order::commit(app);
+            } else {
+                app.info(format!("approved by {who}"));
             }
         }
         AuthResponse::ApprovalRefused(why) => {
             if let Some(form) = app.session.approval.as_mut() {
+                // The reason is the approver's own: whoever tries next types it again.
                 form.waiting = false;
                 form.field = ApprovalField::Pin;
+                form.reason.clear();
                 form.error = Some(why);
             }
         }
