@@ -285,7 +285,7 @@ pub fn price_set(app: &mut App, index: usize, code: &str, band: &PriceBand, pric
         need,
     };
     app.warn(format!(
-        "{}: approve now, or Esc (F10 asks again)",
+        "{} — approve now, or Esc (F10 asks again)",
         needed.describe()
     ));
     open_approval(app, needed, draft_id, false);

@@ -105,14 +105,18 @@ pub fn draw_approval(frame: &mut Frame<'_>, body: Rect, app: &App, cursor: &mut 
     let Some(form) = &app.session.approval else {
         return;
     };
-    let area = centered(body, 70, 14);
+    let width = 70u16.min(body.width);
+    let w = width.saturating_sub(2).max(1) as usize;
+    let rows = |text: &str| text.chars().count().div_ceil(w).max(1) as u16;
+    let text_rows = rows(&form.needed.describe());
+    let error_rows = form.error.as_deref().map(rows).unwrap_or(0);
+    // The text, a blank line, three fields, a blank line, the hint, the error; and the border.
+    let area = centered(body, width, text_rows + 6 + error_rows + 2);
     frame.render_widget(Clear, area);
     let block = Block::bordered().title(" Supervisor's approval ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let w = inner.width as usize;
     let mut lines: Vec<Line> = vec![Line::from(form.needed.describe())];
-    let text_rows = (form.needed.describe().chars().count().div_ceil(w.max(1))).max(1) as u16;
     lines.push(Line::from(""));
     let first_row = text_rows + 1;
     let fields = [
