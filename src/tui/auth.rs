@@ -6,7 +6,8 @@ use crate::domain::ApprovalScope;
 use crate::store::{ApprovalGrant, ApprovalNeeded, SignIn};
 use chrono::Utc;
 
-#[derive(Debug, Clone)]
+/// Debug leaves PINs out (see below), so a logged request never shows one.
+#[derive(Clone)]
 pub enum AuthRequest {
     /// The names of the clerks who may sign in.
     LoadClerks,
@@ -29,6 +30,27 @@ pub enum AuthRequest {
         reason: String,
         scope: ApprovalScope,
     },
+}
+
+impl std::fmt::Debug for AuthRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuthRequest::LoadClerks => f.write_str("LoadClerks"),
+            AuthRequest::SignIn { name, .. } => {
+                write!(f, "SignIn {{ name: {name:?}, pin: <hidden> }}")
+            }
+            AuthRequest::SignInMapped { name, os_user } => {
+                write!(f, "SignInMapped {{ name: {name:?}, os_user: {os_user:?} }}")
+            }
+            AuthRequest::SignOut { clerk, why } => {
+                write!(f, "SignOut {{ clerk: {clerk:?}, why: {why:?} }}")
+            }
+            AuthRequest::Approve { name, scope, .. } => write!(
+                f,
+                "Approve {{ name: {name:?}, pin: <hidden>, scope: {scope:?} }}"
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -88,4 +110,25 @@ pub fn handle(st: &mut WorkerState, req: AuthRequest) -> Option<Response> {
         },
     };
     Some(Response::Auth(resp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuthRequest;
+
+    #[test]
+    fn pins_never_show_in_debug_output() {
+        let r = AuthRequest::SignIn {
+            name: "anna".into(),
+            pin: "4711".into(),
+        };
+        assert!(!format!("{r:?}").contains("4711"));
+        let r = AuthRequest::Approve {
+            name: "sam".into(),
+            pin: "4711".into(),
+            reason: "x".into(),
+            scope: crate::domain::ApprovalScope::Order,
+        };
+        assert!(!format!("{r:?}").contains("4711"));
+    }
 }
