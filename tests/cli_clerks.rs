@@ -227,3 +227,76 @@ fn doctor_says_what_to_fix() {
     let sout = String::from_utf8_lossy(&single.stdout).into_owned();
     assert!(sout.contains("all checks passed"), "{sout}");
 }
+
+#[test]
+fn once_there_is_an_admin_only_an_admin_manages_clerks() {
+    let r = Run::new();
+    // Setting up: the first admin needs nobody's permission.
+    r.ok(
+        &["clerk", "add", "ada", "--role", "admin", "--pin-stdin"],
+        "9999\n",
+    );
+    let o = r.run_with(
+        &["clerk", "add", "eve", "--role", "admin", "--pin-stdin"],
+        "1234\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("only an admin manages clerks"),
+        "{}",
+        err(&o)
+    );
+    let o = r.run_with(
+        &[
+            "clerk",
+            "add",
+            "eve",
+            "--role",
+            "admin",
+            "--pin-stdin",
+            "--admin",
+            "ada",
+        ],
+        "0000\n1234\n",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("wrong PIN"), "{}", err(&o));
+    r.ok(
+        &["clerk", "add", "bram", "--pin-stdin", "--admin", "ada"],
+        "9999\n1357\n",
+    );
+    // A clerk is no admin.
+    let o = r.run_with(
+        &["clerk", "disable", "ada", "--pin-stdin", "--admin", "bram"],
+        "1357\n",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("bram is a clerk, not an admin"),
+        "{}",
+        err(&o)
+    );
+    // bram changes his own PIN with his current one.
+    let o = r.run_with(&["clerk", "passwd", "bram", "--pin-stdin"], "1111\n2468\n");
+    assert_eq!(o.status.code(), Some(1));
+    r.ok(&["clerk", "passwd", "bram", "--pin-stdin"], "1357\n2468\n");
+    r.ok(
+        &["clerk", "disable", "bram", "--pin-stdin", "--admin", "ada"],
+        "9999\n",
+    );
+    let v: Value = serde_json::from_str(&r.ok(
+        &[
+            "audit",
+            "list",
+            "--kind",
+            "clerk_disabled",
+            "--clerk",
+            "ada",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["subject"], "bram");
+}

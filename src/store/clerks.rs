@@ -383,6 +383,29 @@ impl Store {
         Ok(())
     }
 
+    /// Checks a clerk's PIN for something other than signing in (an admin authorizing a change
+    /// to the clerks, a clerk changing their own PIN): counted and audited like a sign-in, with
+    /// `purpose` in the audit row.
+    pub fn verify_pin(
+        &mut self,
+        name: &str,
+        pin: &str,
+        now: DateTime<Utc>,
+        purpose: &str,
+    ) -> Result<std::result::Result<Clerk, String>> {
+        self.check_pin(name, pin, now, purpose)
+    }
+
+    /// Whether an admin who may sign in exists: from then on only an admin manages clerks.
+    pub fn has_admin(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM clerks WHERE role = 'admin' AND disabled = 0)",
+            )?
+            .query_row([], |r| r.get(0))?)
+    }
+
     /// A supervisor types their name and PIN to approve something on a clerk's screen or command
     /// line. Wrong PINs count towards their lock like at sign-in.
     pub fn verify_approver(
