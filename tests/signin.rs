@@ -245,3 +245,15 @@ fn a_discount_beyond_the_clerks_limit_is_approved_on_the_spot() {
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].supervisor, "sam");
 }
+
+#[test]
+fn without_clerks_the_idle_time_locks_nothing() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let mut h = Harness::new(Store::open(&t.path).unwrap(), "anna", d("2026-11-28"));
+    signin::configure(&mut h.app, false, 1);
+    h.pump();
+    signin::tick(&mut h.app, Instant::now() + Duration::from_secs(120));
+    assert!(!signin::is_locked(&h.app));
+    assert_eq!(message(&h), "");
+}

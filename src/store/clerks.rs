@@ -243,7 +243,8 @@ impl Store {
         purpose: &str,
     ) -> Result<std::result::Result<Clerk, String>> {
         let Some(c) = load(&self.conn, name)? else {
-            let name = name.trim().to_string();
+            // Whatever was typed, kept short in the trail.
+            let name: String = name.trim().chars().take(64).collect();
             self.write(|tx| {
                 append(
                     tx,

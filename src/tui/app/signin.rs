@@ -182,7 +182,11 @@ pub fn tick(app: &mut App, now: Instant) {
     let (Some(limit), Some(last)) = (app.session.auto_lock, app.session.last_key) else {
         return;
     };
-    if !is_locked(app) && now.saturating_duration_since(last) >= limit {
+    // Without clerks there is no one to sign in again: no lock (and no warning every second).
+    if !is_locked(app)
+        && !app.session.clerks.is_empty()
+        && now.saturating_duration_since(last) >= limit
+    {
         let minutes = limit.as_secs() / 60;
         lock(
             app,
