@@ -257,3 +257,30 @@ fn without_clerks_the_idle_time_locks_nothing() {
     assert!(!signin::is_locked(&h.app));
     assert_eq!(message(&h), "");
 }
+
+#[test]
+fn an_order_for_a_blocked_customer_is_approved_at_commit() {
+    let (t, mut h) = counter_terminal();
+    h.keys("bram<Enter>2222<Enter>wanbet<Enter>1 M8-BOLT<Enter>")
+        .unwrap();
+    assert_eq!(
+        h.app.order.as_ref().unwrap().draft.customer_number,
+        "100003"
+    );
+    h.keys("<F10>").unwrap();
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains("the customer is blocked: a supervisor must approve"),
+        "{screen}"
+    );
+    h.keys("sam<Enter>3333<Enter>paid in cash today<Enter>")
+        .unwrap();
+    assert!(message(&h).contains("committed"), "{}", message(&h));
+    let store = Store::open(&t.path).unwrap();
+    let o = &store
+        .orders(&orderdesk::store::OrderFilter::default())
+        .unwrap()[0];
+    let a = store.order_approvals(o.number).unwrap();
+    assert_eq!(a[0].line, None);
+    assert_eq!(a[0].reason, "paid in cash today");
+}
