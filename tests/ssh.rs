@@ -40,6 +40,9 @@ fn login() -> Option<Login> {
         key: PathBuf::from(get("key")?),
     };
     std::fs::File::open(&login.key).ok()?;
+    // Set up once, but not running now (a restarted machine): `.ci/setup-ssh.sh` starts it.
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{}", login.port).parse().ok()?;
+    std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
     Some(login)
 }
 
@@ -105,7 +108,7 @@ impl Screen {
 fn a_dropped_ssh_connection_keeps_the_draft_and_leaves_no_process() {
     let Some(login) = login() else {
         eprintln!(
-            "SKIPPED: no loopback sshd for the SSH test; run .ci/setup-ssh.sh as root (.ci/test does)"
+            "SKIPPED: no loopback sshd listening for the SSH test; run .ci/setup-ssh.sh as root (.ci/test does)"
         );
         return;
     };
