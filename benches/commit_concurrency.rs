@@ -48,6 +48,7 @@ fn child(path: &str, n: usize, seed: usize) {
             customer_number: customers[(i * 13) % customers.len()].clone(),
             depot: None,
             clerk: format!("bench{seed}"),
+            approvals: Vec::new(),
             reference: String::new(),
             lines: (0..5)
                 .map(|j| NewOrderLine {

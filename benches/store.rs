@@ -56,6 +56,7 @@ fn benches(c: &mut Criterion) {
                 customer_number: customers[k % customers.len()].clone(),
                 depot: None,
                 clerk: "bench".into(),
+                approvals: Vec::new(),
                 reference: String::new(),
                 lines: (0..5)
                     .map(|j| NewOrderLine {

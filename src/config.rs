@@ -44,6 +44,67 @@ pub struct ClerkConfig {
     pub name: String,
 }
 
+/// Signing in (issue 5).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClerksConfig {
+    /// A shared counter terminal: orderdesk starts at the sign-in screen.
+    pub require_sign_in: bool,
+    /// Lock the screen after this many minutes without a key (0: never).
+    pub auto_lock_minutes: u32,
+    /// OS user -> clerk name: an SSH session of that user is that clerk without a PIN.
+    #[serde(default)]
+    pub os_user_map: std::collections::BTreeMap<String, String>,
+}
+
+/// A percentage in the config, written as a number (`5`, `12.5`); kept exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Percent(pub rust_decimal::Decimal);
+
+impl<'de> Deserialize<'de> for Percent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(i64),
+            Float(f64),
+        }
+        let v = match Raw::deserialize(d)? {
+            Raw::Int(i) => rust_decimal::Decimal::from(i),
+            // Through its shortest text, so 12.3 is 12.3 and not 12.2999…
+            Raw::Float(f) => f
+                .to_string()
+                .parse::<rust_decimal::Decimal>()
+                .map_err(serde::de::Error::custom)?,
+        };
+        if v < rust_decimal::Decimal::ZERO || v > rust_decimal::Decimal::ONE_HUNDRED {
+            return Err(serde::de::Error::custom(format!(
+                "a percentage from 0 to 100, not {v}"
+            )));
+        }
+        Ok(Percent(v))
+    }
+}
+
+/// How much discount off the resolved price each role may give without approval.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityConfig {
+    pub clerk_max_discount_pct: Percent,
+    pub supervisor_max_discount_pct: Percent,
+    pub admin_max_discount_pct: Percent,
+}
+
+impl AuthorityConfig {
+    pub fn limits(&self) -> crate::domain::AuthorityLimits {
+        crate::domain::AuthorityLimits {
+            clerk_pct: self.clerk_max_discount_pct.0,
+            supervisor_pct: self.supervisor_max_discount_pct.0,
+            admin_pct: self.admin_max_discount_pct.0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogLevel {
@@ -94,6 +155,8 @@ impl Default for TelephonyConfig {
 pub struct Config {
     pub database: DatabaseConfig,
     pub clerk: ClerkConfig,
+    pub clerks: ClerksConfig,
+    pub authority: AuthorityConfig,
     pub log: LogConfig,
     pub printer: PrinterConfig,
     pub keys: KeysConfig,
@@ -103,7 +166,7 @@ pub struct Config {
 
 /// The same shape with every field optional: what a user's file may contain.
 mod overlay {
-    use super::{KeysConfig, LogLevel, Synchronous};
+    use super::{KeysConfig, LogLevel, Percent, Synchronous};
     use serde::Deserialize;
     use std::path::PathBuf;
 
@@ -112,6 +175,8 @@ mod overlay {
     pub struct Config {
         pub database: Option<Database>,
         pub clerk: Option<Clerk>,
+        pub clerks: Option<Clerks>,
+        pub authority: Option<Authority>,
         pub log: Option<Log>,
         pub printer: Option<crate::slip::PrinterConfig>,
         pub keys: Option<KeysConfig>,
@@ -129,6 +194,20 @@ mod overlay {
     #[serde(deny_unknown_fields)]
     pub struct Clerk {
         pub name: Option<String>,
+    }
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Clerks {
+        pub require_sign_in: Option<bool>,
+        pub auto_lock_minutes: Option<u32>,
+        pub os_user_map: Option<std::collections::BTreeMap<String, String>>,
+    }
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Authority {
+        pub clerk_max_discount_pct: Option<Percent>,
+        pub supervisor_max_discount_pct: Option<Percent>,
+        pub admin_max_discount_pct: Option<Percent>,
     }
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -173,6 +252,29 @@ impl Config {
         }
         if let Some(n) = user.clerk.and_then(|c| c.name) {
             config.clerk.name = n;
+        }
+        if let Some(c) = user.clerks {
+            if let Some(v) = c.require_sign_in {
+                config.clerks.require_sign_in = v;
+            }
+            if let Some(v) = c.auto_lock_minutes {
+                config.clerks.auto_lock_minutes = v;
+            }
+            if let Some(v) = c.os_user_map {
+                config.clerks.os_user_map = v;
+            }
+        }
+        if let Some(a) = user.authority {
+            let c = &mut config.authority;
+            if let Some(v) = a.clerk_max_discount_pct {
+                c.clerk_max_discount_pct = v;
+            }
+            if let Some(v) = a.supervisor_max_discount_pct {
+                c.supervisor_max_discount_pct = v;
+            }
+            if let Some(v) = a.admin_max_discount_pct {
+                c.admin_max_discount_pct = v;
+            }
         }
         if let Some(log) = user.log {
             if let Some(f) = log.file {

@@ -207,10 +207,21 @@ fn changing_quantity_and_price_within_the_band() {
     h.keys("<Up>p").unwrap();
     let screen = h.screen(80, 24);
     assert!(screen.contains("floor (approval below) 66,00"), "{screen}");
+    // Below the floor stays on the draft, and a supervisor is asked to approve on the spot.
     h.keys("<C-u>60<Enter>").unwrap();
+    assert!(h.app.popups.is_empty());
+    assert!(h.app.session.approval.is_some());
+    assert!(
+        message(&h).contains("60,00 is below the floor of 66,00 (cost + minimum margin)"),
+        "{}",
+        message(&h)
+    );
+    h.keys("<Esc>").unwrap();
+    assert!(h.app.session.approval.is_none());
+    h.keys("p<C-u>0<Enter>").unwrap();
     match h.app.popups.last() {
         Some(Popup::Price { error: Some(e), .. }) => {
-            assert!(e.contains("below the floor of 66,00"), "{e}")
+            assert!(e.contains("more than 0"), "{e}")
         }
         other => panic!("expected the price popup with an error, got {other:?}"),
     }
@@ -539,6 +550,7 @@ fn history(t: &TempDb) {
             customer_number: "100002".into(),
             depot: None,
             clerk: "dirk".into(),
+            approvals: Vec::new(),
             reference: String::new(),
             lines: lines
                 .iter()

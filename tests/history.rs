@@ -30,6 +30,7 @@ fn order_on(
         customer_number: customer.into(),
         depot: None,
         clerk: "anna".into(),
+        approvals: Vec::new(),
         reference: String::new(),
         lines: lines
             .iter()

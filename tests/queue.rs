@@ -188,6 +188,7 @@ fn a_parked_draft_is_a_task_of_its_clerk_until_committed() {
                 policy: orderdesk::domain::ShortPolicy::Backorder,
                 draft_id: Some(draft.id),
                 price_date: d("2026-11-28"),
+                approvals: Vec::new(),
             },
             now(),
         )
@@ -217,6 +218,7 @@ fn customer_values_rank_by_revenue_of_the_last_year() {
         policy: orderdesk::domain::ShortPolicy::Backorder,
         draft_id: None,
         price_date: d("2026-11-28"),
+        approvals: Vec::new(),
     };
     store.commit_order(&order("100001", "10"), now()).unwrap();
     store.commit_order(&order("100002", "40"), now()).unwrap();
@@ -373,6 +375,7 @@ fn a_rush_order_opens_the_order_and_a_question_is_finished_by_key() {
                 policy: orderdesk::domain::ShortPolicy::Backorder,
                 draft_id: None,
                 price_date: d("2026-11-28"),
+                approvals: Vec::new(),
             },
             now(),
         )

@@ -20,6 +20,7 @@ fn order(customer: &str, lines: &[(&str, &str)], policy: ShortPolicy) -> NewOrde
         customer_number: customer.into(),
         depot: None,
         clerk: "anna".into(),
+        approvals: Vec::new(),
         reference: "PO-1".into(),
         lines: lines
             .iter()
@@ -239,8 +240,16 @@ fn refusals_name_the_reason() {
     below.lines[0].price = Some(p("60"));
     assert!(msg(store.commit_order(&below, now())).contains("below the floor"));
     assert_eq!(store.count_orders().unwrap(), 0);
+    // Above the floor but 34 % off: beyond what a clerk may give alone.
+    let mut beyond = order("100001", &[("1", "LAST-ITEM")], ShortPolicy::Backorder);
+    beyond.lines[0].price = Some(p("66"));
+    assert!(
+        msg(store.commit_order(&beyond, now()))
+            .contains("a discount of 34 % is more than the 5 % a clerk may give")
+    );
+    assert_eq!(store.count_orders().unwrap(), 0);
     let mut ok = order("100001", &[("1", "LAST-ITEM")], ShortPolicy::Backorder);
-    ok.lines[0].price = Some(p("66"));
+    ok.lines[0].price = Some(p("95"));
     let c = store.commit_order(&ok, now()).unwrap();
     assert_eq!(c.order.lines[0].price_source, PriceSource::Negotiated);
 }

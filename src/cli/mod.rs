@@ -1,8 +1,11 @@
 //! The command line: `orderdesk` opens the screen; subcommands serve scripts, PBX hooks,
 //! imports and the depot. Every command takes `--db`, `--config` and `--clerk`.
 
+mod audit;
+mod clerk;
 mod customers;
 mod demo;
+mod doctor;
 mod json;
 mod orders;
 mod stock;
@@ -76,6 +79,18 @@ pub enum Command {
     },
     /// Check the database: SQLite integrity, foreign keys, reserved stock against open orders
     Check,
+    /// Clerks who sign in: add, change PIN, disable, list
+    #[command(subcommand)]
+    Clerk(clerk::ClerkCmd),
+    /// The audit trail: verify the hash chain, list rows
+    #[command(subcommand)]
+    Audit(audit::AuditCmd),
+    /// Check a depot server's database: permissions, WAL, SQLite, free disk, integrity
+    Doctor {
+        /// Skip the group and permission checks (one clerk, one machine)
+        #[arg(long)]
+        single_user: bool,
+    },
     /// Print (or reprint) the order slip of a committed order, to the [printer] of the config
     Slip {
         /// The order number
@@ -188,7 +203,10 @@ impl Context {
     }
 
     pub fn open_store_at(&self, path: &Path) -> CliResult<Store> {
-        Ok(Store::open_with(path, &self.open_options())?)
+        let mut store = Store::open_with(path, &self.open_options())?;
+        store.set_authority(self.config.authority.limits());
+        store.set_actor(&self.clerk);
+        Ok(store)
     }
 }
 
@@ -260,6 +278,9 @@ pub fn run(cli: Cli, db_given: bool) -> CliResult {
         Some(Command::Call(cmd)) => tasks::call(&ctx, cmd, cli.global.clerk.as_deref(), &mut out),
         Some(Command::Task(cmd)) => tasks::task(&ctx, cmd, &mut out),
         Some(Command::Tasks(cmd)) => tasks::tasks(&ctx, cmd, &mut out),
+        Some(Command::Clerk(cmd)) => clerk::run(&ctx, cmd, &mut out),
+        Some(Command::Audit(cmd)) => audit::run(&ctx, cmd, &mut out),
+        Some(Command::Doctor { single_user }) => doctor::run(&ctx, single_user, &mut out),
         Some(Command::Import { entity, file }) => transfer::import(&ctx, &entity, &file, &mut out),
         Some(Command::Export {
             entity,

@@ -2,10 +2,11 @@
 
 use super::json::{self, OrderJson};
 use super::{CliResult, Context, EXIT_FAILED, EXIT_SHORT, EXIT_USAGE, Failure};
+use crate::domain::ApprovalScope;
 use crate::domain::entry::parse_line_entry;
 use crate::domain::order::{Order, OrderStatus};
 use crate::domain::stock::ShortPolicy;
-use crate::store::{NewOrder, NewOrderLine, OrderFilter, StoreError};
+use crate::store::{ApprovalGrant, NewOrder, NewOrderLine, OrderFilter, StoreError};
 use clap::Subcommand;
 use std::io::Write;
 
@@ -36,6 +37,13 @@ pub enum OrdersCmd {
         /// Print the committed order as JSON
         #[arg(long)]
         json: bool,
+        /// A supervisor (or admin) approves what is beyond your authority (a price, a blocked or
+        /// over-limit customer); their PIN is read from the first line of standard input
+        #[arg(long, value_name = "NAME", requires = "reason")]
+        approve_by: Option<String>,
+        /// Why the supervisor approves (kept with the order and in the audit trail)
+        #[arg(long, value_name = "TEXT", requires = "approve_by")]
+        reason: Option<String>,
     },
     /// List orders, newest first
     List {
@@ -80,6 +88,8 @@ pub fn run(ctx: &Context, cmd: OrdersCmd, out: &mut dyn Write) -> CliResult {
             reference,
             no_backorder,
             json,
+            approve_by,
+            reason,
         } => {
             let mut parsed = Vec::with_capacity(lines.len());
             for (i, text) in lines.iter().enumerate() {
@@ -104,10 +114,30 @@ pub fn run(ctx: &Context, cmd: OrdersCmd, out: &mut dyn Write) -> CliResult {
                 });
             }
             let mut store = ctx.open_store()?;
+            let mut approvals = Vec::new();
+            if let (Some(name), Some(reason)) = (approve_by, reason) {
+                if reason.trim().is_empty() {
+                    return Err(Failure::new(EXIT_USAGE, "--reason: say why"));
+                }
+                let pin = super::clerk::read_pin(
+                    !std::io::IsTerminal::is_terminal(&std::io::stdin()),
+                    &format!("PIN of {name}"),
+                    false,
+                )?;
+                let approver = store
+                    .verify_approver(&name, &pin, chrono::Utc::now())?
+                    .map_err(|why| Failure::new(EXIT_FAILED, format!("approval refused: {why}")))?;
+                approvals.push(ApprovalGrant {
+                    scope: ApprovalScope::Order,
+                    approver,
+                    reason: reason.trim().to_string(),
+                });
+            }
             let new = NewOrder {
                 customer_number: customer,
                 depot,
                 clerk: ctx.clerk.clone(),
+                approvals,
                 reference,
                 lines: parsed,
                 policy: if no_backorder {
@@ -182,7 +212,19 @@ pub fn run(ctx: &Context, cmd: OrdersCmd, out: &mut dyn Write) -> CliResult {
             if json {
                 return json::print(out, &to_json(&order)?);
             }
-            print_order(out, &order)
+            print_order(out, &order)?;
+            for a in store.order_approvals(number)? {
+                let what = match a.line {
+                    Some(l) => format!("line {l}"),
+                    None => "the order".to_string(),
+                };
+                writeln!(
+                    out,
+                    "approved: {what} by {} ({}): {}",
+                    a.supervisor, a.reason, a.approved
+                )?;
+            }
+            Ok(())
         }
         OrdersCmd::Status {
             number,

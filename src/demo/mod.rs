@@ -27,6 +27,7 @@ mod text;
 mod words;
 
 use crate::domain::MoneyError;
+use crate::domain::clerk::Role;
 use crate::domain::product::Supplier;
 use crate::store::{
     BulkAgreement, BulkCustomer, BulkGroupDiscount, BulkIncoming, BulkOrder, BulkProduct,
@@ -206,6 +207,42 @@ pub(crate) const DEPOTS: [(i64, &str, &str, &str); 2] = [
 /// customers).
 pub const CLERKS: [&str; 6] = ["anna", "bram", "chantal", "dirk", "emre", "fleur"];
 
+/// The demo clerks' roles and PINs, as the README gives them.
+pub const CLERK_ACCOUNTS: [(&str, Role, &str); 6] = [
+    ("anna", Role::Clerk, "1234"),
+    ("bram", Role::Clerk, "1234"),
+    ("chantal", Role::Supervisor, "5678"),
+    ("dirk", Role::Clerk, "1234"),
+    ("emre", Role::Clerk, "1234"),
+    ("fleur", Role::Admin, "9999"),
+];
+
+/// Adds the demo clerks. Argon2 takes tens of milliseconds a hash, so each distinct PIN is
+/// hashed once (with a salt from the seed, so the same seed gives the same database).
+fn add_clerks(store: &mut Store, seed: u64, today: NaiveDate) -> Result<(), DemoError> {
+    let at = today
+        .and_hms_opt(7, 0, 0)
+        .map(|t| t.and_utc())
+        .ok_or_else(|| DemoError::Size("bad date".into()))?;
+    let mut hashed: Vec<(&str, String)> = Vec::new();
+    for (name, role, pin) in CLERK_ACCOUNTS {
+        let hash = match hashed.iter().find(|(p, _)| *p == pin) {
+            Some((_, h)) => h.clone(),
+            None => {
+                let mut salt = [0u8; 16];
+                salt[..8].copy_from_slice(&seed.to_le_bytes());
+                salt[8..8 + pin.len().min(8)].copy_from_slice(&pin.as_bytes()[..pin.len().min(8)]);
+                let h = crate::domain::clerk::hash_secret_with_salt(pin, &salt)
+                    .map_err(|e| DemoError::Generator(e.to_string()))?;
+                hashed.push((pin, h.clone()));
+                h
+            }
+        };
+        store.add_clerk(name, role, &hash, "demo", at)?;
+    }
+    Ok(())
+}
+
 /// Rows on their way from the generator to the writer.
 pub(crate) enum Batch {
     Suppliers(Vec<(i64, Supplier)>),
@@ -339,6 +376,7 @@ pub fn generate(
     );
     writer.finish()?;
     store.after_bulk()?;
+    add_clerks(store, size.seed, today)?;
     summary.blocked_customers = stats.blocked_customers;
     summary.over_credit_limit = stats.over_credit_limit;
     summary.blocked_products = stats.blocked_products;

@@ -2,6 +2,9 @@
 //! and the order of the task queue.
 //! No terminal, no database, no files here — so all of it is tested without either.
 
+pub mod audit;
+pub mod authority;
+pub mod clerk;
 pub mod crosssell;
 pub mod customer;
 pub mod entry;
@@ -17,6 +20,8 @@ pub mod task;
 pub mod usual;
 pub mod vat;
 
+pub use authority::{Approval, ApprovalReason, ApprovalScope, AuthorityLimits, NeedsApproval};
+pub use clerk::{Attempt, Clerk, LockState, Role};
 pub use crosssell::{
     AnchorStats, CandidateStock, CrossSellInput, PairStats, Suggestion, SuggestionKind, cross_sell,
 };

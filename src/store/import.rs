@@ -24,6 +24,8 @@ enum ById {
 /// The import's view of one open write transaction.
 pub struct ImportTx<'a> {
     tx: &'a Transaction<'a>,
+    actor: &'a str,
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 impl ImportTx<'_> {
@@ -234,9 +236,32 @@ impl ImportTx<'_> {
     }
 
     /// Sets on hand, levels and bin; the reserved quantity belongs to the orders and is kept.
+    /// A changed quantity on hand is a stock correction and goes to the audit trail.
     pub fn upsert_stock(&self, product_code: &str, level: &StockLevel) -> Result<()> {
         let pid = require_product_id(self.tx, product_code)?;
         let did = require_depot_id(self.tx, &level.depot)?;
+        let before: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "SELECT on_hand_milli FROM stock WHERE product_id = ?1 AND depot_id = ?2",
+            )?
+            .query_row(params![pid, did], |r| r.get(0))
+            .optional()?;
+        let after = level.on_hand.minor()?;
+        if before.is_some_and(|b| b != after) {
+            super::audit::append(
+                self.tx,
+                self.now,
+                self.actor,
+                crate::domain::audit::AuditAction::StockCorrection,
+                &format!("{product_code} in {}", level.depot),
+                &serde_json::json!({
+                    "from": Quantity::from_minor(before.unwrap_or(0)).decimal().normalize().to_string(),
+                    "to": level.on_hand.decimal().normalize().to_string(),
+                    "by": "import",
+                }),
+            )?;
+        }
         self.tx.execute(
             "INSERT INTO stock (product_id, depot_id, on_hand_milli, reserved_milli, min_milli, max_milli, bin)
              VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6)
@@ -345,8 +370,14 @@ impl Store {
     where
         E: From<rusqlite::Error>,
     {
+        let actor = self.actor.clone();
+        let now = chrono::Utc::now();
         self.write(|tx| {
-            let value = f(&ImportTx { tx })?;
+            let value = f(&ImportTx {
+                tx,
+                actor: &actor,
+                now,
+            })?;
             super::bump(tx, "catalog")?;
             Ok(value)
         })
@@ -416,7 +447,7 @@ impl Store {
             .query_map([], |r| {
                 Ok(QuantityBreak {
                     product: r.get(0)?,
-                    min_quantity: crate::domain::Quantity::from_minor(r.get(1)?),
+                    min_quantity: Quantity::from_minor(r.get(1)?),
                     price: crate::domain::UnitPrice::from_minor(r.get(2)?),
                 })
             })?

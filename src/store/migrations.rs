@@ -4,7 +4,14 @@
 //! Units in column names: `_milli` thousandths of the unit, `_e4` ten-thousandths of a euro,
 //! `_cents` cents, `_bp` hundredths of a percent. Dates are `YYYY-MM-DD`, times RFC 3339 UTC.
 
-pub const MIGRATIONS: &[&str] = &[V1_BASE, V2_SEARCH, V3_SCREEN, V4_HISTORY, V5_TASKS];
+pub const MIGRATIONS: &[&str] = &[
+    V1_BASE,
+    V2_SEARCH,
+    V3_SCREEN,
+    V4_HISTORY,
+    V5_TASKS,
+    V6_CLERKS_AUDIT,
+];
 
 const V1_BASE: &str = r#"
 CREATE TABLE depots (
@@ -317,4 +324,61 @@ CREATE INDEX tasks_draft ON tasks(draft_id) WHERE draft_id IS NOT NULL;
 CREATE INDEX tasks_phone ON tasks(phone, created_at) WHERE kind = 'call';
 CREATE INDEX tasks_closed ON tasks(closed_at) WHERE closed_at IS NOT NULL;
 INSERT INTO change_counters (name, value) VALUES ('tasks', 0);
+"#;
+
+/// Who is at the keyboard and what they did (issue 5).
+/// - `clerks`: one row per clerk who may sign in, with the Argon2id PHC string of their PIN and
+///   the wrong-PIN count and lock every process reads and writes (so a lock holds across
+///   terminals).
+/// - `approvals`: a supervisor's approval of what was beyond the clerk's authority, kept with the
+///   order (`line_position` NULL: the order as a whole, e.g. a blocked customer).
+/// - `audit`: append-only, each row chained to the previous one by `hash` (see
+///   `domain::audit`); the triggers refuse UPDATE and DELETE, so only someone who drops them on
+///   purpose can change a row, and `orderdesk audit verify` then finds it.
+///
+/// Depends on nothing but `orders`, so it applies in any order relative to other new migrations;
+/// `IF NOT EXISTS` so that renumbering at a merge cannot make it fail on a database that has it.
+const V6_CLERKS_AUDIT: &str = r#"
+CREATE TABLE IF NOT EXISTS clerks (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'admin')),
+    pin_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+    locked_until TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS approvals (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders(id),
+    line_position INTEGER,
+    clerk TEXT NOT NULL,
+    supervisor TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    approved TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS approvals_order ON approvals(order_id, line_position);
+
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    clerk TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_clerk ON audit(clerk, id);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be changed');
+END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be deleted');
+END;
 "#;

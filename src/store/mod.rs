@@ -6,12 +6,15 @@
 //! and a short-sleep busy handler makes waiting for another writer cost milliseconds, not the
 //! seconds SQLite's default back-off takes under contention.
 
+mod audit;
 mod bulk;
 mod catalog;
 mod check;
+mod clerks;
 mod customers;
 mod desk;
 mod export;
+pub mod health;
 mod history;
 mod import;
 mod inspect;
@@ -20,22 +23,28 @@ mod orders;
 mod rows;
 mod tasks;
 
+pub use audit::{AuditFilter, AuditRow, AuditVerdict};
 pub use bulk::{
     BulkAgreement, BulkCount, BulkCustomer, BulkEvent, BulkGroupDiscount, BulkIncoming, BulkLine,
     BulkOrder, BulkProduct, BulkPromotion, BulkStock, BulkWriter,
 };
 pub use catalog::{ProductHit, StockView};
 pub use check::CheckReport;
+pub use clerks::{Approver, ClerkRow, SignIn};
 pub use customers::{CustomerHit, CustomerSearchRow};
 pub use desk::{AgreementRow, CardFacts, DiscountRow, LineFacts, OrderRow};
 pub use export::PriceRow;
 pub use history::{RECENT_ORDERS_PER_PRODUCT, SAMPLE_ORDERS};
 pub use import::ImportTx;
 pub use inspect::{SchemaObject, TableDigest};
-pub use orders::{CommittedOrder, NewOrder, NewOrderLine, OrderFilter, OrderSummary, ShortLine};
+pub use orders::{
+    ApprovalGrant, CommittedOrder, NewOrder, NewOrderLine, OrderApproval, OrderFilter,
+    OrderSummary, ShortLine,
+};
 pub use tasks::{CallEnd, NewTask};
 
-use crate::domain::MoneyError;
+use crate::domain::authority::NeedsApproval;
+use crate::domain::{AuthorityLimits, MoneyError, UnitPrice};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -70,6 +79,27 @@ pub enum StoreError {
     Money(#[from] MoneyError),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// Beyond the clerk's authority and no approval covers it; nothing was written.
+    #[error("{}", ApprovalNeeded::describe(.0))]
+    NeedsApproval(Box<ApprovalNeeded>),
+}
+
+/// What needs a supervisor's approval before an order may be committed: one line's price
+/// (`line` set), or the customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalNeeded {
+    /// 1-based line number, product and price; `None`: the customer.
+    pub line: Option<(usize, String, UnitPrice)>,
+    pub need: NeedsApproval,
+}
+
+impl ApprovalNeeded {
+    pub fn describe(&self) -> String {
+        match &self.line {
+            Some((n, code, _)) => format!("line {n} {code}: {}", self.need),
+            None => self.need.to_string(),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -107,6 +137,10 @@ pub struct Store {
     options: OpenOptions,
     /// Write transactions since this connection last folded the WAL into the database.
     writes_since_checkpoint: u32,
+    /// The discount each role may give on its own (`[authority]` in the config).
+    authority: AuthorityLimits,
+    /// Who the audit trail names for writes that carry no clerk of their own (imports).
+    actor: String,
 }
 
 /// Waits 100 µs at a time for the first 20 ms, then 0.5 ms, then 2 ms, for about 30 seconds in
@@ -215,9 +249,25 @@ impl Store {
             path: path.to_path_buf(),
             options: options.clone(),
             writes_since_checkpoint: 0,
+            authority: AuthorityLimits::default(),
+            actor: crate::clerk::current(None, ""),
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Sets the limits every commit on this connection is checked against.
+    pub fn set_authority(&mut self, limits: AuthorityLimits) {
+        self.authority = limits;
+    }
+
+    pub fn authority(&self) -> &AuthorityLimits {
+        &self.authority
+    }
+
+    /// Sets who the audit trail names for imports made on this connection.
+    pub fn set_actor(&mut self, clerk: &str) {
+        self.actor = clerk.to_string();
     }
 
     pub fn path(&self) -> &Path {

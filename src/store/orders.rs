@@ -1,9 +1,14 @@
 //! Drafts, committing with stock reservation, committed orders and their status changes.
 
 use super::catalog::{self, require_depot_id, require_product_id};
+use super::clerks::{self, Approver};
 use super::customers::{self, require_customer_id};
 use super::rows;
-use super::{Result, Store, StoreError};
+use super::{ApprovalNeeded, Result, Store, StoreError};
+use crate::domain::audit::AuditAction;
+use crate::domain::authority::{self, ApprovalScope, AuthorityLimits, NeedsApproval};
+use crate::domain::clerk::Role;
+use crate::domain::customer::credit_status;
 use crate::domain::money::{Quantity, UnitPrice};
 use crate::domain::order::{
     Draft, DraftLine, LostSaleReason, Order, OrderEvent, OrderLine, OrderStatus, check_transition,
@@ -42,6 +47,37 @@ pub struct NewOrder {
     pub draft_id: Option<i64>,
     /// The date prices are resolved for.
     pub price_date: NaiveDate,
+    /// Supervisors' approvals for what is beyond the clerk's authority.
+    pub approvals: Vec<ApprovalGrant>,
+}
+
+/// A supervisor's approval given for an order about to be committed: checked against what
+/// needs approval inside `commit_order`, and kept with the order (`approvals` table, audit).
+#[derive(Debug, Clone)]
+pub struct ApprovalGrant {
+    pub scope: ApprovalScope,
+    pub approver: Approver,
+    /// What the supervisor gave as the reason.
+    pub reason: String,
+}
+
+/// An approval as kept with a committed order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderApproval {
+    /// 1-based line; `None`: the order as a whole (the customer).
+    pub line: Option<usize>,
+    pub supervisor: String,
+    pub reason: String,
+    pub approved: String,
+    pub at: String,
+}
+
+/// An approval that was needed and found, to be written with the order.
+struct UsedApproval {
+    line: Option<usize>,
+    supervisor: String,
+    reason: String,
+    approved: String,
 }
 
 /// A line that did not fit in stock.
@@ -158,20 +194,52 @@ struct Plan {
     customer_id: i64,
     order_depot: i64,
     lines: Vec<PlannedLine>,
+    approvals: Vec<UsedApproval>,
+}
+
+/// Finds an approval for `need`, or refuses the order naming what needs one.
+fn approve(
+    new: &NewOrder,
+    need: NeedsApproval,
+    line: Option<(usize, &str, UnitPrice)>,
+) -> Result<UsedApproval> {
+    let grant = authority::covering_grant(
+        &need,
+        line.map(|(_, code, price)| (code, price)),
+        &new.approvals,
+        |g| (&g.scope, g.approver.role()),
+    );
+    match grant {
+        Some(g) => Ok(UsedApproval {
+            line: line.map(|(n, _, _)| n),
+            supervisor: g.approver.name().to_string(),
+            reason: g.reason.clone(),
+            approved: need.to_string(),
+        }),
+        None => Err(StoreError::NeedsApproval(Box::new(ApprovalNeeded {
+            line: line.map(|(n, code, price)| (n, code.to_string(), price)),
+            need,
+        }))),
+    }
 }
 
 /// Everything about an order that can be decided before taking the write lock: who, which
 /// products, at what price. Resolving prices is most of a commit's queries; doing it here keeps
 /// the time one clerk holds the lock — and the others wait — short.
-fn plan(conn: &Connection, new: &NewOrder) -> Result<Plan> {
+///
+/// Authority is decided here too: the clerk's role (a name that is no clerk has a clerk's
+/// authority), every negotiated price against the role's limit and the floor, and the customer's
+/// block and credit limit; whatever is beyond needs an approval in `new.approvals`.
+fn plan(
+    conn: &Connection,
+    new: &NewOrder,
+    limits: &AuthorityLimits,
+    now: DateTime<Utc>,
+) -> Result<Plan> {
     let customer_id = require_customer_id(conn, &new.customer_number)?;
     let customer = customers::load_customer(conn, customer_id)?;
-    if customer.blocked {
-        return Err(StoreError::Invalid(format!(
-            "customer {} ({}) is blocked: orders need a supervisor",
-            customer.number, customer.name
-        )));
-    }
+    let role = clerks::role_of(conn, &new.clerk)?.unwrap_or(Role::Clerk);
+    let mut approvals = Vec::new();
     if new.lines.is_empty() {
         return Err(StoreError::Invalid(
             "an order needs at least one line".into(),
@@ -209,8 +277,15 @@ fn plan(conn: &Connection, new: &NewOrder) -> Result<Plan> {
         )?;
         let (price, source) = match line.price {
             Some(p) if p != resolved.price => {
-                pricing::check_negotiated(&resolved.band, p)
-                    .map_err(|e| StoreError::Invalid(format!("line {n} {}: {e}", product.code)))?;
+                if p.is_zero() || p.is_negative() {
+                    return Err(StoreError::Invalid(format!(
+                        "line {n} {}: a price must be more than 0",
+                        product.code
+                    )));
+                }
+                if let Err(need) = authority::check_price(limits, role, &resolved.band, p) {
+                    approvals.push(approve(new, need, Some((n, &product.code, p)))?);
+                }
                 (p, PriceSource::Negotiated)
             }
             _ => (resolved.price, resolved.source),
@@ -226,10 +301,29 @@ fn plan(conn: &Connection, new: &NewOrder) -> Result<Plan> {
             allow_backorder: line.allow_backorder,
         });
     }
+    let totals = document_totals(
+        lines
+            .iter()
+            .map(|l| (l.product.vat_class, l.price, l.quantity)),
+    )?;
+    let open = customers::open_exposure(conn, customer_id, now)?;
+    let credit = credit_status(
+        customer.blocked,
+        customer.credit_limit,
+        open,
+        totals.incl_vat,
+    )?;
+    if let Err(mut need) = authority::check_customer(customer.blocked, &credit) {
+        if customer.blocked {
+            need.reasons = vec![authority::ApprovalReason::CustomerBlocked];
+        }
+        approvals.push(approve(new, need, None)?);
+    }
     Ok(Plan {
         customer_id,
         order_depot,
         lines,
+        approvals,
     })
 }
 
@@ -343,6 +437,7 @@ fn reserve_and_insert(
             format!("backordered: {}", ShortLine::describe_all(&short))
         }
     ])?;
+    record_authority(conn, new, plan, number, &created, now)?;
     super::bump(conn, "stock")?;
     if let Some(draft) = new.draft_id {
         super::tasks::close_draft_tasks(conn, draft, Some(number), now)?;
@@ -350,6 +445,67 @@ fn reserve_and_insert(
             .execute([draft])?;
     }
     Ok((number, short))
+}
+
+/// Keeps the approvals with the order and writes the audit rows: one per approval and one per
+/// line whose price was set by hand.
+fn record_authority(
+    conn: &Connection,
+    new: &NewOrder,
+    plan: &Plan,
+    number: i64,
+    created: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let subject = format!("order {number}");
+    for a in &plan.approvals {
+        conn.prepare_cached(
+            "INSERT INTO approvals (order_id, line_position, clerk, supervisor, reason, approved, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            number,
+            a.line.map(|l| l as i64),
+            new.clerk,
+            a.supervisor,
+            a.reason,
+            a.approved,
+            created
+        ])?;
+        super::audit::append(
+            conn,
+            now,
+            &a.supervisor,
+            AuditAction::Approval,
+            &subject,
+            &serde_json::json!({
+                "line": a.line,
+                "clerk": new.clerk,
+                "reason": a.reason,
+                "approved": a.approved,
+            }),
+        )?;
+    }
+    for (i, l) in plan.lines.iter().enumerate() {
+        if l.source == PriceSource::Negotiated {
+            super::audit::append(
+                conn,
+                now,
+                &new.clerk,
+                AuditAction::PriceOverride,
+                &subject,
+                &serde_json::json!({
+                    "line": i + 1,
+                    "product": l.product.code,
+                    "price": l.price.to_string(),
+                    "approved_by": plan.approvals.iter()
+                        .find(|a| a.line == Some(i + 1))
+                        .map(|a| a.supervisor.clone()),
+                }),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn load_order(conn: &Connection, number: i64) -> Result<Order> {
@@ -517,6 +673,16 @@ fn change_status(
             note
         ],
     )?;
+    if to == OrderStatus::Cancelled {
+        super::audit::append(
+            conn,
+            now,
+            clerk,
+            AuditAction::OrderCancelled,
+            &format!("order {number}"),
+            &serde_json::json!({ "from": from.as_str(), "note": note }),
+        )?;
+    }
     load_order(conn, number)
 }
 
@@ -670,7 +836,7 @@ impl Store {
     /// Commits an order, reserving stock in the same transaction that re-checks availability, so
     /// that clerks in several processes can never together reserve more than is on hand.
     pub fn commit_order(&mut self, new: &NewOrder, now: DateTime<Utc>) -> Result<CommittedOrder> {
-        let plan = plan(&self.conn, new)?;
+        let plan = plan(&self.conn, new, &self.authority, now)?;
         let (number, short) = self.write(|tx| reserve_and_insert(tx, new, &plan, now))?;
         Ok(CommittedOrder {
             order: load_order(&self.conn, number)?,
@@ -680,6 +846,26 @@ impl Store {
 
     pub fn order(&self, number: i64) -> Result<Order> {
         load_order(&self.conn, number)
+    }
+
+    /// The supervisors' approvals kept with an order.
+    pub fn order_approvals(&self, number: i64) -> Result<Vec<OrderApproval>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT line_position, supervisor, reason, approved, at FROM approvals
+             WHERE order_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([number], |r| {
+                Ok(OrderApproval {
+                    line: r.get::<_, Option<i64>>(0)?.map(|l| l as usize),
+                    supervisor: r.get(1)?,
+                    reason: r.get(2)?,
+                    approved: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     pub fn set_order_status(

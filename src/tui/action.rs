@@ -87,6 +87,7 @@ actions! {
     Reprint, reprint, "reprint the slip of the selected order on the customer card (else the last committed)", "reprint", false;
     Accept, accept, "accept the top (or selected) cross-sell suggestion", "accept", false;
     Dismiss, dismiss, "dismiss the top (or selected) cross-sell suggestion for this order", "dismiss", false;
+    Lock, lock, "lock the screen at once (the order is parked); the next clerk signs in", "lock", false;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod app;
+pub mod auth;
 pub mod field;
 pub mod harness;
 pub mod keys;

@@ -94,8 +94,18 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
     app.home_country = ctx.config.telephony.home_country.clone();
     // The queue's clocks move once a second, and only while the screen shows any.
     let mut next_tick = std::time::Instant::now() + TICK;
+    let os_user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok();
+    super::app::signin::setup(
+        &mut app,
+        &ctx.config.clerks,
+        ctx.config.authority.limits(),
+        os_user.as_deref(),
+    );
     let mut exit_note: Option<String> = None;
     loop {
+        super::app::signin::tick(&mut app, std::time::Instant::now());
         for r in app.take_requests() {
             if requests_tx.send(r).is_err() {
                 exit_note = Some("the database worker stopped; see the log".into());
@@ -158,6 +168,7 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
         }
     }
     // Every change was sent to the worker as it happened; let it finish writing them.
+    super::app::signin::quitting(&mut app);
     for r in app.take_requests() {
         let _ = requests_tx.send(r);
     }

@@ -129,6 +129,8 @@ pub enum Request {
     },
     /// Is there news from another session? Answered only when there is.
     Poll,
+    /// Signing in and out, approvals (`tui::auth`).
+    Auth(super::auth::AuthRequest),
 }
 
 /// The open tasks and what their customers are worth, for ranking on screen.
@@ -251,6 +253,7 @@ pub enum Response {
         what: String,
         error: String,
     },
+    Auth(super::auth::AuthResponse),
 }
 
 /// State the worker keeps between requests.
@@ -473,6 +476,7 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
     let now = Utc::now();
     let today = st.today;
     let resp = match req {
+        Request::Auth(r) => return super::auth::handle(st, r),
         Request::LoadCustomers { clerk } => load_customers(&st.store, &clerk, now)
             .unwrap_or_else(|e| failed("loading customers", e)),
         Request::OpenCustomer { number } => {
@@ -584,6 +588,9 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
                 backordered: c.short,
             },
             Err(StoreError::Short(lines)) => Response::Short { lines },
+            Err(StoreError::NeedsApproval(n)) => {
+                Response::Auth(super::auth::AuthResponse::NeedsApproval(n))
+            }
             Err(e) => failed("committing the order", e),
         },
         Request::Print { number } => Response::Printed {

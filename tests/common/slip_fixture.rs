@@ -128,6 +128,7 @@ pub fn store_with_order(dir: &std::path::Path) -> (Store, i64) {
                 customer_number: "C1001".into(),
                 depot: None,
                 clerk: "anna".into(),
+                approvals: Vec::new(),
                 reference: "PO-7781".into(),
                 lines: vec![
                     line("SCHR-4X40", 200),

@@ -9,6 +9,7 @@ pub mod newcustomer;
 mod order;
 mod popup;
 pub mod queue;
+pub mod signin;
 mod stock;
 
 pub use alternatives::{AltChoice, AltPane, price_difference as alternatives_price_difference};
@@ -109,6 +110,8 @@ pub struct App {
     /// The order committed last, for the slip and a reprint.
     pub last_committed: Option<crate::domain::order::Order>,
     pub quit: bool,
+    /// Who is signed in, the lock, approvals (`signin`).
+    pub session: signin::Session,
     /// Something changed since the last frame.
     pub dirty: bool,
     requests: Vec<Request>,
@@ -142,6 +145,7 @@ impl App {
             card_selected: 0,
             reprinting: None,
             quit: false,
+            session: signin::Session::default(),
             dirty: true,
             requests: Vec::new(),
             seq: 0,
@@ -161,12 +165,17 @@ impl App {
 
     /// A second passed: the queue's clocks move (and the screen redraws only if it shows any).
     pub fn tick(&mut self, now: chrono::DateTime<chrono::Utc>) {
+        if self.session.signin.is_some() {
+            // The lock screen shows no clocks.
+            self.queue.now = now;
+            return;
+        }
         queue::tick(self, now);
     }
 
     /// Whether the screen shows clocks that need a tick every second.
     pub fn ticking(&self) -> bool {
-        self.queue.ticking()
+        self.session.signin.is_none() && self.queue.ticking()
     }
 
     pub fn has_requests(&self) -> bool {
@@ -264,6 +273,9 @@ impl App {
 
     pub fn handle_key(&mut self, key: Key) {
         self.dirty = true;
+        if signin::key(self, key) {
+            return;
+        }
         if self.opening && self.keymap.action(&key) != Some(Action::Quit) {
             // At most a screenful of typing; beyond that the draft is not coming.
             if self.type_ahead.len() < 1_000 {
@@ -342,6 +354,7 @@ impl App {
             }
             Action::Back => self.back(),
             Action::Reprint => self.reprint(),
+            Action::Lock => signin::lock(self, "locked"),
             _ => self.pane_action(action),
         }
     }
@@ -549,6 +562,7 @@ impl App {
                 self.shown_order = Some(*order);
             }
             Response::Saved => {}
+            Response::Auth(r) => signin::response(self, r),
             Response::Failed { what, error } => {
                 if what == "committing the order" {
                     self.committing = false;

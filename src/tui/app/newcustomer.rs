@@ -181,7 +181,7 @@ pub(super) fn created(app: &mut App, customer: Customer) {
     app.opening = true;
     app.focus = Pane::Lines;
     app.info(format!(
-        "new customer {number} {} added (no credit limit yet: accounts sets it)",
+        "new customer {number} {} added; no credit limit yet, so their order needs a supervisor's approval until accounts sets one",
         customer.name
     ));
 }

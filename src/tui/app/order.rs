@@ -623,16 +623,25 @@ pub(super) fn set_price(
         return Err("the price band of this line is still being looked up".into());
     };
     let line = &mut o.draft.lines[i];
-    if price == facts.resolved.price {
-        line.unit_price = price;
-        line.price_source = facts.resolved.source;
-    } else {
-        crate::domain::pricing::check_negotiated(&facts.resolved.band, price)
-            .map_err(|e| e.to_string())?;
+    let code = line.product_code.clone();
+    let negotiated = price != facts.resolved.price;
+    if negotiated {
+        // Below the floor is kept on the draft: a supervisor approves it (signin::price_set).
+        if let Err(e @ crate::domain::pricing::NegotiationError::NotPositive) =
+            crate::domain::pricing::check_negotiated(&facts.resolved.band, price)
+        {
+            return Err(e.to_string());
+        }
         line.unit_price = price;
         line.price_source = crate::domain::pricing::PriceSource::Negotiated;
+    } else {
+        line.unit_price = price;
+        line.price_source = facts.resolved.source;
     }
     save(app);
+    if negotiated {
+        super::signin::price_set(app, i, &code, &facts.resolved.band, price);
+    }
     Ok(())
 }
 
@@ -644,6 +653,7 @@ pub(super) fn commit(app: &mut App) {
         customer_number: o.draft.customer_number.clone(),
         depot: Some(o.draft.depot.clone()),
         clerk: app.clerk.clone(),
+        approvals: super::signin::grants_for(app, o.draft.id),
         reference: o.draft.reference.clone(),
         lines: o
             .draft

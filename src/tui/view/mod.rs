@@ -8,6 +8,7 @@ mod lines;
 mod panes;
 mod popups;
 pub mod queue;
+mod signin;
 pub mod text;
 
 use super::action::Action;
@@ -35,6 +36,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             area.width, area.height
         );
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    if app.session.signin.is_some() {
+        signin::draw_locked(frame, app);
         return;
     }
     // A long message (a printer's own error) gets a second line rather than being cut.
@@ -65,6 +70,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     if !app.popups.is_empty() {
         cursor = Cursor::default();
         popups::draw(frame, body, app, &mut cursor);
+    }
+    if app.session.approval.is_some() {
+        cursor = Cursor::default();
+        signin::draw_approval(frame, body, app, &mut cursor);
     }
     if let Some(p) = cursor.0 {
         frame.set_cursor_position(p);
@@ -205,19 +214,14 @@ fn draw_message(frame: &mut Frame<'_>, area: Rect, app: &App) {
 /// The footer: the main keys for the focused pane, and why commit is disabled right now.
 /// Commit and quit always show; the others as far as the width allows.
 fn draw_footer(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let mut actions: Vec<Action> = vec![
-        Action::Help,
-        Action::NewCall,
-        Action::StockCheck,
-        Action::Queue,
-    ];
+    let mut actions: Vec<Action> = vec![Action::Help, Action::NewCall, Action::StockCheck];
     let line_selected = app.order.as_ref().is_some_and(|o| o.selected.is_some());
     if app.focus == Pane::Lines && line_selected {
         actions.extend([Action::EditQuantity, Action::EditPrice, Action::DeleteLine]);
     } else if app.order.is_some() {
         actions.extend([Action::OrderLines, Action::Alternatives]);
     }
-    actions.push(Action::Park);
+    actions.extend([Action::Queue, Action::Park]);
     let item = |a: Action| -> String {
         let key = app.keymap.first_key_label(a);
         let key = match key.strip_prefix("C-") {
