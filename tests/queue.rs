@@ -764,3 +764,31 @@ fn an_unknown_caller_becomes_a_new_customer_with_one_key() {
     anna.keys("<F2>anker").unwrap();
     assert!(anna.screen(80, 24).contains("Brasserie Het Anker"));
 }
+
+#[test]
+fn a_parked_order_taken_up_from_the_customer_list_is_the_task_on_screen() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let mut anna = desk(&t, "anna");
+    anna.keys("jans<Enter>12 M8-BOLT<Enter><F8>").unwrap();
+    assert_eq!(anna.app.queue.takeable, 1);
+    // The customer list shows the parked draft first; Enter takes it up.
+    anna.keys("<Enter>").unwrap();
+    assert_eq!(anna.app.order.as_ref().unwrap().draft.lines.len(), 1);
+    let cur = anna
+        .app
+        .queue
+        .current
+        .as_ref()
+        .expect("the parked task is on screen");
+    assert_eq!(cur.kind, TaskKind::Parked);
+    assert_eq!(anna.app.queue.takeable, 0, "not listed twice");
+    anna.keys("<F10>").unwrap();
+    assert!(
+        Store::open(&t.path)
+            .unwrap()
+            .open_tasks()
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -511,6 +511,7 @@ impl App {
             Response::CrossSell { seq, items } => crosssell::loaded(self, seq, items),
             Response::Draft { draft, entry } => {
                 self.opening = false;
+                queue::draft_opened(self, draft.id);
                 order::opened(self, draft, entry);
                 for key in std::mem::take(&mut self.type_ahead) {
                     self.handle_key(key);

@@ -156,6 +156,32 @@ impl QueuePane {
     }
 }
 
+/// A draft came on screen (from the queue, the customer list or a restart): the task waiting
+/// with it, if any, is the one the clerk is on now.
+pub(super) fn draft_opened(app: &mut App, draft_id: i64) {
+    if app
+        .queue
+        .current
+        .as_ref()
+        .is_some_and(|t| t.draft_id == Some(draft_id))
+    {
+        return;
+    }
+    let clerk = app.clerk.clone();
+    let found = app
+        .queue
+        .tasks
+        .iter()
+        .find(|t| t.draft_id == Some(draft_id) && t.claimed_by.as_deref() == Some(clerk.as_str()))
+        .cloned();
+    if let Some(t) = found {
+        app.queue.current = Some(t);
+        app.queue.current_has_draft = true;
+        let now = app.queue.now;
+        app.queue.rerank(&clerk, now);
+    }
+}
+
 pub(super) fn loaded(app: &mut App, snap: TaskSnapshot) {
     let clerk = app.clerk.clone();
     app.queue.set(snap, &clerk);
