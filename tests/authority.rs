@@ -439,3 +439,69 @@ fn an_import_that_changes_stock_on_hand_is_a_stock_correction() {
     assert_eq!(rows[0].detail["from"], "100");
     assert_eq!(rows[0].detail["to"], "97");
 }
+
+/// Two clerks commit orders for one customer at the same moment; each fits the credit limit
+/// alone, both together do not. The credit is checked again under the write lock, so never both
+/// go through without an approval.
+#[test]
+fn two_orders_at_once_cannot_together_pass_the_credit_limit() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    with_clerks(&mut store);
+    drop(store);
+    for round in 0..4 {
+        // 100001 and 100002 have a limit of 10,000.00; 50 × LAST-ITEM is 6,050.00 incl. VAT.
+        let customer = ["100001", "100002"][round % 2];
+        if round >= 2 {
+            // Clear the exposure of the earlier round: cancel its orders.
+            let mut s = Store::open(&t.path).unwrap();
+            for o in s
+                .orders(&orderdesk::store::OrderFilter {
+                    customer_number: Some(customer.into()),
+                    ..Default::default()
+                })
+                .unwrap()
+            {
+                if o.status == orderdesk::domain::order::OrderStatus::Committed {
+                    s.set_order_status(
+                        o.number,
+                        orderdesk::domain::order::OrderStatus::Cancelled,
+                        "anna",
+                        "test",
+                        now(),
+                    )
+                    .unwrap();
+                }
+            }
+        }
+        let barrier = std::sync::Barrier::new(2);
+        let results: Vec<bool> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    let path = t.path.clone();
+                    let barrier = &barrier;
+                    s.spawn(move || {
+                        let mut mine = Store::open(&path).unwrap();
+                        let mut o = order(customer, "LAST-ITEM", None);
+                        o.lines[0].quantity = q("50");
+                        barrier.wait();
+                        match mine.commit_order(&o, now()) {
+                            Ok(_) => true,
+                            Err(e @ StoreError::NeedsApproval(_)) => {
+                                assert!(e.to_string().contains("credit limit"), "{e}");
+                                false
+                            }
+                            Err(e) => panic!("{e}"),
+                        }
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(
+            results.iter().filter(|ok| **ok).count(),
+            1,
+            "round {round}: {results:?}"
+        );
+    }
+}

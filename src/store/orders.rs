@@ -195,6 +195,34 @@ struct Plan {
     order_depot: i64,
     lines: Vec<PlannedLine>,
     approvals: Vec<UsedApproval>,
+    /// The customer's block and credit limit and this order's total, to check the credit again
+    /// under the write lock (another clerk's order may have used it up meanwhile).
+    credit: (
+        bool,
+        crate::domain::money::Money,
+        crate::domain::money::Money,
+    ),
+}
+
+/// Under the write lock: the customer's credit once more, now that no other order can slip in
+/// between. An order that fits no more needs the approval it did not need a moment ago.
+fn recheck_credit(
+    conn: &Connection,
+    new: &NewOrder,
+    plan: &mut Plan,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if plan.approvals.iter().any(|a| a.line.is_none()) {
+        return Ok(());
+    }
+    let (blocked, limit, total) = plan.credit;
+    let open = customers::open_exposure(conn, plan.customer_id, now)?;
+    let credit = credit_status(blocked, limit, open, total)?;
+    if let Err(need) = authority::check_customer(blocked, &credit) {
+        let used = approve(new, need, None)?;
+        plan.approvals.push(used);
+    }
+    Ok(())
 }
 
 /// Finds an approval for `need`, or refuses the order naming what needs one.
@@ -324,6 +352,7 @@ fn plan(
         order_depot,
         lines,
         approvals,
+        credit: (customer.blocked, customer.credit_limit, totals.incl_vat),
     })
 }
 
@@ -836,8 +865,11 @@ impl Store {
     /// Commits an order, reserving stock in the same transaction that re-checks availability, so
     /// that clerks in several processes can never together reserve more than is on hand.
     pub fn commit_order(&mut self, new: &NewOrder, now: DateTime<Utc>) -> Result<CommittedOrder> {
-        let plan = plan(&self.conn, new, &self.authority, now)?;
-        let (number, short) = self.write(|tx| reserve_and_insert(tx, new, &plan, now))?;
+        let mut plan = plan(&self.conn, new, &self.authority, now)?;
+        let (number, short) = self.write(|tx| {
+            recheck_credit(tx, new, &mut plan, now)?;
+            reserve_and_insert(tx, new, &plan, now)
+        })?;
         Ok(CommittedOrder {
             order: load_order(&self.conn, number)?,
             short,
