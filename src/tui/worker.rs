@@ -288,6 +288,17 @@ impl WorkerState {
     fn task_snapshot(&mut self, now: DateTime<Utc>) -> Result<TaskSnapshot, StoreError> {
         let tasks = self.store.open_tasks()?;
         self.last_tasks = Some(self.store.tasks_version()?);
+        // Customer values are a year of orders summed: only worth it once a task has a customer.
+        if tasks.iter().all(|t| t.customer_number.is_none()) {
+            return Ok(TaskSnapshot {
+                tasks,
+                values: self
+                    .values
+                    .as_ref()
+                    .map(|(_, v)| Arc::clone(v))
+                    .unwrap_or_default(),
+            });
+        }
         let fresh = self
             .values
             .as_ref()
