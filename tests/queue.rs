@@ -19,6 +19,27 @@ fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
+/// An order for `qty` M8 bolts, backordered if short.
+fn bolts(customer: &str, clerk: &str, qty: &str, draft_id: Option<i64>) -> NewOrder {
+    NewOrder {
+        customer_number: customer.into(),
+        depot: None,
+        clerk: clerk.into(),
+        reference: String::new(),
+        lines: vec![orderdesk::store::NewOrderLine {
+            product_code: "M8-BOLT".into(),
+            quantity: q(qty),
+            price: None,
+            depot: None,
+            allow_backorder: true,
+        }],
+        policy: orderdesk::domain::ShortPolicy::Backorder,
+        draft_id,
+        price_date: d("2026-11-28"),
+        approvals: Vec::new(),
+    }
+}
+
 fn desk(t: &TempDb, clerk: &str) -> Harness {
     Harness::new(Store::open(&t.path).unwrap(), clerk, d("2026-11-28"))
 }
@@ -172,26 +193,7 @@ fn a_parked_draft_is_a_task_of_its_clerk_until_committed() {
     );
     // Committing the order finishes the task, with the order's number.
     let order = store
-        .commit_order(
-            &NewOrder {
-                customer_number: "100001".into(),
-                depot: None,
-                clerk: "anna".into(),
-                reference: String::new(),
-                lines: vec![orderdesk::store::NewOrderLine {
-                    product_code: "M8-BOLT".into(),
-                    quantity: q("2"),
-                    price: None,
-                    depot: None,
-                    allow_backorder: false,
-                }],
-                policy: orderdesk::domain::ShortPolicy::Backorder,
-                draft_id: Some(draft.id),
-                price_date: d("2026-11-28"),
-                approvals: Vec::new(),
-            },
-            now(),
-        )
+        .commit_order(&bolts("100001", "anna", "2", Some(draft.id)), now())
         .unwrap();
     let task = store.task(tasks[0].id).unwrap();
     assert_eq!(task.status, TaskStatus::Done);
@@ -203,23 +205,7 @@ fn a_parked_draft_is_a_task_of_its_clerk_until_committed() {
 fn customer_values_rank_by_revenue_of_the_last_year() {
     let t = temp_db();
     let mut store = small_depot(&t.path);
-    let order = |customer: &str, qty: &str| NewOrder {
-        customer_number: customer.into(),
-        depot: None,
-        clerk: "anna".into(),
-        reference: String::new(),
-        lines: vec![orderdesk::store::NewOrderLine {
-            product_code: "M8-BOLT".into(),
-            quantity: q(qty),
-            price: None,
-            depot: None,
-            allow_backorder: true,
-        }],
-        policy: orderdesk::domain::ShortPolicy::Backorder,
-        draft_id: None,
-        price_date: d("2026-11-28"),
-        approvals: Vec::new(),
-    };
+    let order = |customer: &str, qty: &str| bolts(customer, "anna", qty, None);
     store.commit_order(&order("100001", "10"), now()).unwrap();
     store.commit_order(&order("100002", "40"), now()).unwrap();
     // Older than a year: does not count.
@@ -361,21 +347,8 @@ fn a_rush_order_opens_the_order_and_a_question_is_finished_by_key() {
     let order = store
         .commit_order(
             &NewOrder {
-                customer_number: "100001".into(),
-                depot: None,
-                clerk: "bert".into(),
                 reference: "PO-77".into(),
-                lines: vec![orderdesk::store::NewOrderLine {
-                    product_code: "M8-BOLT".into(),
-                    quantity: q("5"),
-                    price: None,
-                    depot: None,
-                    allow_backorder: false,
-                }],
-                policy: orderdesk::domain::ShortPolicy::Backorder,
-                draft_id: None,
-                price_date: d("2026-11-28"),
-                approvals: Vec::new(),
+                ..bolts("100001", "bert", "5", None)
             },
             now(),
         )
@@ -503,19 +476,8 @@ fn snapshot_of_the_queue_at_80x24_and_120x40() {
     insta::assert_snapshot!("queue_120x40", anna.screen(120, 40));
 }
 
-/// `orderdesk ARGS` on the test database: (exit code, stdout, stderr).
 fn cli(t: &TempDb, args: &[&str]) -> (i32, String, String) {
-    let out = orderdesk_cmd(t.dir.path())
-        .arg("--db")
-        .arg(&t.path)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    run_on(t, args)
 }
 
 #[test]

@@ -25,18 +25,9 @@ fn depot() -> TempDb {
 
 /// `orderdesk ARGS` on the test database; its standard output.
 fn cli(t: &TempDb, args: &[&str]) -> String {
-    let out = orderdesk_cmd(t.dir.path())
-        .arg("--db")
-        .arg(&t.path)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "orderdesk {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let (code, out, err) = run_on(t, args);
+    assert_eq!(code, 0, "orderdesk {args:?}: {err}");
+    out
 }
 
 /// The row under the header.

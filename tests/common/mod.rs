@@ -264,3 +264,19 @@ pub fn orderdesk_cmd(home: &Path) -> std::process::Command {
         .env_remove("ORDERDESK_CLERK");
     cmd
 }
+
+/// `orderdesk --db DB ARGS` (the real binary, kept away from the developer's own files):
+/// (exit code, stdout, stderr).
+pub fn run_on(t: &TempDb, args: &[&str]) -> (i32, String, String) {
+    let out = orderdesk_cmd(t.dir.path())
+        .arg("--db")
+        .arg(&t.path)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}

@@ -13,19 +13,6 @@ use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-fn kind_word(kind: TaskKind) -> &'static str {
-    match kind {
-        TaskKind::Call => "call",
-        TaskKind::Callback => "callback",
-        TaskKind::Question => "question",
-        TaskKind::Rush => "rush",
-        TaskKind::Parked => "parked",
-        TaskKind::Complaint => "complaint",
-        TaskKind::Delivery => "delivery",
-        TaskKind::Purchase => "purchase",
-    }
-}
-
 /// `0:45`, `1:02:05`.
 fn clock(secs: i64) -> String {
     let s = secs.max(0);
@@ -107,7 +94,7 @@ pub fn strip(frame: &mut Frame<'_>, area: Rect, app: &App) {
         let each = room / top.len();
         for t in top {
             let clock = strip_clock(t, q.now);
-            let kind = kind_word(t.kind);
+            let kind = t.kind.as_str();
             // " │ " + kind + " " + who + " " + clock: the clock is never cut, the name is.
             let fixed = 3 + kind.len() + 1 + 1 + clock.chars().count();
             let who = fit(&task_who(t), each.saturating_sub(fixed).max(2));
@@ -133,7 +120,7 @@ pub fn pane(frame: &mut Frame<'_>, area: Rect, app: &App, focused: bool) {
             Line::from(fit(
                 &format!(
                     "On now: {} {} {} · done {} · give back {}",
-                    kind_word(cur.kind),
+                    cur.kind.as_str(),
                     task_who(cur),
                     task_clock(cur, q.now),
                     app.keymap.first_key_label(Action::FinishTask),
@@ -163,7 +150,7 @@ pub fn pane(frame: &mut Frame<'_>, area: Rect, app: &App, focused: bool) {
         let mut text = format!(
             "{}{} {} {} ",
             if i == q.selected { "▶ " } else { "  " },
-            left(kind_word(t.kind), 9),
+            left(t.kind.as_str(), 9),
             left(&task_who(t), who_w),
             right(&task_clock(t, q.now), 13),
         );
