@@ -217,6 +217,10 @@ fn customer_values_rank_by_revenue_of_the_last_year() {
     assert_eq!(values["100001"].rank, Some(2));
     assert!(values["100002"].revenue_12m > values["100001"].revenue_12m);
     assert!(!values.contains_key("100003"));
+    // Only the biggest are kept.
+    let top = store.top_customer_values(now(), 1).unwrap();
+    assert_eq!(top.len(), 1);
+    assert_eq!(top["100002"], values["100002"]);
 }
 
 #[test]

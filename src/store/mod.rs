@@ -41,7 +41,7 @@ pub use orders::{
     ApprovalGrant, CommittedOrder, NewOrder, NewOrderLine, OrderApproval, OrderFilter,
     OrderSummary, ShortLine,
 };
-pub use tasks::{CallEnd, NewTask};
+pub use tasks::{CallEnd, NewTask, VALUED_CUSTOMERS};
 
 use crate::domain::authority::NeedsApproval;
 use crate::domain::{AuthorityLimits, MoneyError, UnitPrice};
