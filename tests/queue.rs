@@ -270,6 +270,9 @@ fn a_new_call_shows_in_another_clerks_strip_and_enter_pops_the_customer() {
     let task = pbx.task(call.id).unwrap();
     assert_eq!(task.status, TaskStatus::Done);
     assert!(task.order_number.is_some());
+    // Bert's screen knows the call is over.
+    assert!(bert.app.queue.current.is_none());
+    assert!(bert.app.queue.is_empty());
     assert!(anna.poll());
     assert!(anna.app.queue.is_empty());
 }
@@ -757,4 +760,41 @@ fn a_parked_order_taken_up_from_the_customer_list_is_the_task_on_screen() {
             .unwrap()
             .is_empty()
     );
+}
+
+#[test]
+fn taking_the_next_call_ends_the_one_on_screen_or_parks_its_order() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let mut anna = desk(&t, "anna");
+    let mut pbx = Store::open(&t.path).unwrap();
+    let first = pbx
+        .incoming_call("0301234567", &nl(), "", None, now() - Duration::minutes(2))
+        .unwrap();
+    let second = pbx
+        .incoming_call("+3292345678", &nl(), "", None, now() - Duration::minutes(1))
+        .unwrap();
+    let third = pbx
+        .incoming_call("0381234567", &nl(), "", None, now())
+        .unwrap();
+    anna.poll();
+    // The first call (waited longest) is at the top; taken, its order stays empty.
+    anna.keys("<F4><Enter>").unwrap();
+    assert_eq!(anna.app.queue.current.as_ref().unwrap().id, first.id);
+    // Taking the next one ends the first: nothing was ordered on it.
+    anna.keys("<F4><Enter>").unwrap();
+    assert_eq!(anna.app.queue.current.as_ref().unwrap().id, second.id);
+    assert_eq!(pbx.task(first.id).unwrap().status, TaskStatus::Done);
+    assert!(
+        anna.app.queue.rows().all(|(t, _)| t.id != first.id),
+        "the ended call is not listed as the clerk's"
+    );
+    // With lines on the order, taking the next call parks it with its call.
+    anna.keys("2 M8-BOLT<Enter>").unwrap();
+    anna.keys("<F4><Enter>").unwrap();
+    assert_eq!(anna.app.queue.current.as_ref().unwrap().id, third.id);
+    let parked = pbx.task(second.id).unwrap();
+    assert_eq!(parked.status, TaskStatus::Parked);
+    assert_eq!(parked.kind, TaskKind::Parked);
+    assert!(anna.app.queue.rows().any(|(t, _)| t.id == second.id));
 }

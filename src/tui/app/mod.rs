@@ -526,6 +526,7 @@ impl App {
             Response::StockMatches { seq, items } => stock::matches(self, seq, items),
             Response::Alternatives { seq, info } => alternatives::loaded(self, seq, *info),
             Response::Committed { order, backordered } => {
+                queue::order_committed(self);
                 order::committed(self, *order, backordered)
             }
             Response::Short { lines } => order::short(self, lines),

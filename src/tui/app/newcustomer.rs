@@ -166,6 +166,7 @@ pub(super) fn created(app: &mut App, customer: Customer) {
     let number = customer.number.clone();
     app.new_call();
     let task = app.queue.task_for_new_draft();
+    app.request(Request::LoadTasks);
     app.request(Request::NewDraft {
         customer: number.clone(),
         clerk: app.clerk.clone(),

@@ -182,6 +182,16 @@ pub(super) fn draft_opened(app: &mut App, draft_id: i64) {
     }
 }
 
+/// The order on screen was committed: the task it was taken on is done with it (the store
+/// closed it in the same transaction).
+pub(super) fn order_committed(app: &mut App) {
+    if app.queue.current.is_some() && app.queue.current_has_draft {
+        app.queue.current = None;
+        app.queue.current_has_draft = false;
+        app.request(Request::LoadTasks);
+    }
+}
+
 pub(super) fn loaded(app: &mut App, snap: TaskSnapshot) {
     let clerk = app.clerk.clone();
     app.queue.set(snap, &clerk);
@@ -263,8 +273,10 @@ pub(super) fn claimed(app: &mut App, task: Task, snap: TaskSnapshot) {
             status: TaskStatus::Done,
         });
     }
-    // The order on screen waits as a draft (or goes, if empty), exactly as for a new call.
+    // The order on screen waits as a draft (or goes, if empty), exactly as for a new call; the
+    // queue is read again after those writes, so it shows what became of the previous task.
     app.new_call();
+    app.request(Request::LoadTasks);
     app.queue.current_has_draft = task.draft_id.is_some();
     app.queue.current = Some(task.clone());
     loaded(app, snap);
