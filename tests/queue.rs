@@ -432,6 +432,14 @@ fn the_strip_fits_80_columns_and_the_clocks_tick_only_when_there_is_something() 
     assert!(strip.chars().count() <= 80);
     // The oldest call first: it waited longest.
     assert!(strip.contains("│ call 010"), "{strip}");
+    // The smallest terminal orderdesk works in, and one below it: nothing breaks.
+    let small = anna.screen(60, 16);
+    let strip = small.lines().nth(1).unwrap();
+    assert!(strip.starts_with(" queue 4 [F4]"), "{small}");
+    assert!(strip.chars().count() <= 60, "{small}");
+    anna.keys("<F4>").unwrap();
+    assert!(anna.screen(60, 16).contains("Task queue"));
+    assert!(anna.screen(20, 5).contains("terminal too small"));
 }
 
 #[test]
