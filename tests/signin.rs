@@ -284,3 +284,56 @@ fn an_order_for_a_blocked_customer_is_approved_at_commit() {
     assert_eq!(a[0].line, None);
     assert_eq!(a[0].reason, "paid in cash today");
 }
+
+#[test]
+fn an_approval_given_on_screen_survives_a_lock_and_a_restart() {
+    let (t, mut h) = counter_terminal();
+    h.keys("bram<Enter>2222<Enter>").unwrap();
+    h.keys("jans<Enter>1 LAST-ITEM<Enter><Up>p<C-u>88<Enter>")
+        .unwrap();
+    h.keys("sam<Enter>3333<Enter>regular customer<Enter>")
+        .unwrap();
+    assert_eq!(message(&h), "approved by sam");
+    // bram steps away: the screen locks and the order is parked.
+    h.keys("<C-l>").unwrap();
+    drop(h);
+    // The program is started again (a restart, or kill -9 and a new session).
+    let mut h = Harness::new(Store::open(&t.path).unwrap(), "counter", d("2026-11-28"));
+    signin::configure(&mut h.app, true, 5);
+    h.pump();
+    h.keys("bram<Enter>2222<Enter>").unwrap();
+    // The parked order is first in the list; Enter takes it up, F10 commits without asking.
+    h.keys("<Enter>").unwrap();
+    assert_eq!(h.app.order.as_ref().unwrap().draft.lines.len(), 1);
+    h.keys("<F10>").unwrap();
+    assert!(h.app.session.approval.is_none(), "{}", h.screen(80, 24));
+    assert!(message(&h).contains("committed"), "{}", message(&h));
+    let store = Store::open(&t.path).unwrap();
+    let o = &store
+        .orders(&orderdesk::store::OrderFilter::default())
+        .unwrap()[0];
+    assert_eq!(o.lines[0].unit_price, p("88"));
+    let a = store.order_approvals(o.number).unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].supervisor, "sam");
+    assert_eq!(a[0].reason, "regular customer");
+}
+
+#[test]
+fn a_kept_approval_of_a_disabled_supervisor_approves_nothing() {
+    let (t, mut h) = counter_terminal();
+    h.keys("bram<Enter>2222<Enter>").unwrap();
+    h.keys("jans<Enter>1 LAST-ITEM<Enter><Up>p<C-u>88<Enter>")
+        .unwrap();
+    h.keys("sam<Enter>3333<Enter>regular customer<Enter>")
+        .unwrap();
+    h.keys("<C-l>").unwrap();
+    Store::open(&t.path)
+        .unwrap()
+        .set_clerk_disabled("sam", true, "ada", chrono::Utc::now())
+        .unwrap();
+    h.keys("bram<Enter>2222<Enter><Enter><F10>").unwrap();
+    // Asked again: sam's approval no longer counts.
+    assert!(h.app.session.approval.is_some(), "{}", h.screen(80, 24));
+    assert_eq!(Store::open(&t.path).unwrap().count_orders().unwrap(), 0);
+}

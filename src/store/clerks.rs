@@ -429,3 +429,89 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Keeps a supervisor's approval with the draft it was given for.
+    pub fn keep_draft_approval(
+        &mut self,
+        draft_id: i64,
+        grant: &super::ApprovalGrant,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        use crate::domain::ApprovalScope;
+        let (scope, code, price) = match &grant.scope {
+            ApprovalScope::Order => ("order", None, None),
+            ApprovalScope::Customer => ("customer", None, None),
+            ApprovalScope::Line {
+                product_code,
+                price,
+            } => ("line", Some(product_code.clone()), Some(price.minor()?)),
+        };
+        self.write(|tx| -> Result<()> {
+            tx.prepare_cached(
+                "INSERT INTO draft_approvals (draft_id, scope, product_code, price_e4, approver,
+                     reason, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(rusqlite::params![
+                draft_id,
+                scope,
+                code,
+                price,
+                grant.approver.name(),
+                grant.reason,
+                rows::time_text(now)
+            ])?;
+            Ok(())
+        })
+    }
+
+    /// The approvals kept with a draft, each with its approver's role as it is now: an approver
+    /// since disabled or removed approves nothing any more.
+    pub fn draft_approvals(&self, draft_id: i64) -> Result<Vec<super::ApprovalGrant>> {
+        use crate::domain::ApprovalScope;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT scope, product_code, price_e4, approver, reason FROM draft_approvals
+             WHERE draft_id = ?1 ORDER BY id",
+        )?;
+        let raw = stmt
+            .query_map([draft_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = Vec::with_capacity(raw.len());
+        for (scope, code, price, approver, reason) in raw {
+            let Some(role) = role_of(&self.conn, &approver)? else {
+                continue;
+            };
+            let scope = match (scope.as_str(), code, price) {
+                ("order", _, _) => ApprovalScope::Order,
+                ("customer", _, _) => ApprovalScope::Customer,
+                ("line", Some(product_code), Some(price)) => ApprovalScope::Line {
+                    product_code,
+                    price: crate::domain::UnitPrice::from_minor(price),
+                },
+                (other, _, _) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "draft approval with scope '{other}'"
+                    )));
+                }
+            };
+            out.push(super::ApprovalGrant {
+                scope,
+                approver: Approver {
+                    name: approver,
+                    role,
+                },
+                reason,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[&str] = &[
     V4_HISTORY,
     V5_TASKS,
     V6_CLERKS_AUDIT,
+    V7_DRAFT_APPROVALS,
 ];
 
 const V1_BASE: &str = r#"
@@ -388,4 +389,20 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be deleted');
 END;
+"#;
+
+/// A supervisor's approval given on the clerk's screen belongs to the draft until the order is
+/// committed (then it goes to `approvals`): kept here, it survives a lock, a restart or a kill.
+const V7_DRAFT_APPROVALS: &str = r#"
+CREATE TABLE IF NOT EXISTS draft_approvals (
+    id INTEGER PRIMARY KEY,
+    draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+    scope TEXT NOT NULL CHECK (scope IN ('order', 'customer', 'line')),
+    product_code TEXT,
+    price_e4 INTEGER,
+    approver TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS draft_approvals_draft ON draft_approvals(draft_id);
 "#;

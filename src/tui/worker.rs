@@ -41,6 +41,11 @@ pub enum Request {
         draft: Draft,
         entry: String,
     },
+    /// A supervisor's approval given on screen, kept with its draft.
+    KeepApproval {
+        draft_id: i64,
+        grant: Box<crate::store::ApprovalGrant>,
+    },
     DeleteDraft {
         id: i64,
     },
@@ -191,6 +196,8 @@ pub enum Response {
     Draft {
         draft: Draft,
         entry: String,
+        /// Supervisors' approvals kept with the draft.
+        approvals: Vec<crate::store::ApprovalGrant>,
     },
     Suggestions {
         seq: u64,
@@ -525,14 +532,26 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
                 Ok(Response::Draft {
                     draft,
                     entry: String::new(),
+                    approvals: Vec::new(),
                 })
             })
             .unwrap_or_else(|e| failed("starting the order", e)),
         Request::ResumeDraft { id } => st
             .store
             .draft(id)
-            .map(|(draft, entry)| Response::Draft { draft, entry })
+            .and_then(|(draft, entry)| {
+                Ok(Response::Draft {
+                    approvals: st.store.draft_approvals(draft.id)?,
+                    draft,
+                    entry,
+                })
+            })
             .unwrap_or_else(|e| failed("resuming the draft", e)),
+        Request::KeepApproval { draft_id, grant } => st
+            .store
+            .keep_draft_approval(draft_id, &grant, now)
+            .map(|_| Response::Saved)
+            .unwrap_or_else(|e| failed("keeping the approval", e)),
         Request::SaveDraft { draft, entry } => st
             .store
             .save_draft(&draft, &entry, now)

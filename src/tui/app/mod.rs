@@ -509,8 +509,13 @@ impl App {
                 }
             }
             Response::CrossSell { seq, items } => crosssell::loaded(self, seq, items),
-            Response::Draft { draft, entry } => {
+            Response::Draft {
+                draft,
+                entry,
+                approvals,
+            } => {
                 self.opening = false;
+                signin::restore_grants(self, draft.id, approvals);
                 queue::draft_opened(self, draft.id);
                 order::opened(self, draft, entry);
                 for key in std::mem::take(&mut self.type_ahead) {

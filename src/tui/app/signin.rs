@@ -297,6 +297,17 @@ pub fn price_set(app: &mut App, index: usize, code: &str, band: &PriceBand, pric
     open_approval(app, needed, draft_id, false);
 }
 
+/// A draft came on screen with the approvals kept for it (after a lock, a restart or a kill).
+pub fn restore_grants(app: &mut App, draft_id: i64, kept: Vec<ApprovalGrant>) {
+    if kept.is_empty() {
+        return;
+    }
+    app.session.grants.retain(|(d, _)| *d != draft_id);
+    app.session
+        .grants
+        .extend(kept.into_iter().map(|g| (draft_id, g)));
+}
+
 /// The approvals given for a draft, for its commit.
 pub fn grants_for(app: &App, draft_id: i64) -> Vec<ApprovalGrant> {
     app.session
@@ -508,6 +519,10 @@ pub fn response(app: &mut App, resp: AuthResponse) {
             let Some(form) = app.session.approval.take() else {
                 return;
             };
+            app.request(Request::KeepApproval {
+                draft_id: form.draft_id,
+                grant: grant.clone(),
+            });
             app.session.grants.push((form.draft_id, *grant));
             let on_screen = app
                 .order
