@@ -213,6 +213,11 @@ fn doctor_says_what_to_fix() {
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("chmod 2770"), "{out}");
     assert!(out.contains("chmod 0660"), "{out}");
+    // The files' fix names the clerks' group the folder's fix sets up, by name.
+    assert!(
+        out.contains(&format!("chgrp orderdesk {}", r.t.path.display())),
+        "{out}"
+    );
     assert!(out.contains("ok    journal mode WAL"), "{out}");
     assert!(out.contains("ok    PRAGMA integrity_check: ok"), "{out}");
     // Fixed as told: only the umask of this test process may still be reported.

@@ -118,6 +118,22 @@ pub fn run(ctx: &Context, single_user: bool, out: &mut dyn Write) -> CliResult {
     }
 }
 
+/// The name of group `gid` from /etc/group, else the number.
+#[cfg(unix)]
+fn group_name(gid: u32) -> String {
+    std::fs::read_to_string("/etc/group")
+        .ok()
+        .and_then(|groups| {
+            groups.lines().find_map(|l| {
+                let mut f = l.split(':');
+                let name = f.next()?;
+                let id: u32 = f.nth(1)?.parse().ok()?;
+                (id == gid).then(|| name.to_string())
+            })
+        })
+        .unwrap_or_else(|| gid.to_string())
+}
+
 #[cfg(unix)]
 fn permissions(r: &mut Report<'_>, db: &Path, dir: &Path) -> CliResult {
     use std::os::unix::fs::MetadataExt;
@@ -125,9 +141,16 @@ fn permissions(r: &mut Report<'_>, db: &Path, dir: &Path) -> CliResult {
     let dmode = dmeta.mode() & 0o7777;
     let gid = dmeta.gid();
     let d = dir.display();
-    if dmode & 0o2000 != 0 && dmode & 0o070 == 0o070 {
+    let folder_ok = dmode & 0o2000 != 0 && dmode & 0o070 == 0o070;
+    // The clerks' group: the folder's once it is set up, else the one its fix names.
+    let group = if folder_ok {
+        group_name(gid)
+    } else {
+        "orderdesk".to_string()
+    };
+    if folder_ok {
         r.ok(&format!(
-            "folder {d}: mode {dmode:04o}, setgid, group {gid} may write"
+            "folder {d}: mode {dmode:04o}, setgid, group {group} may write"
         ))?;
     } else {
         r.fix(
@@ -146,15 +169,15 @@ fn permissions(r: &mut Report<'_>, db: &Path, dir: &Path) -> CliResult {
         };
         let mode = meta.mode() & 0o777;
         let p = path.display();
-        if mode == 0o660 && meta.gid() == gid {
-            r.ok(&format!("{p}: mode 0660, group {gid}"))?;
+        if folder_ok && mode == 0o660 && meta.gid() == gid {
+            r.ok(&format!("{p}: mode 0660, group {group}"))?;
         } else {
             r.fix(
                 &format!(
                     "{p}: mode {mode:04o}, group {} (every clerk's session must read and write it)",
-                    meta.gid()
+                    group_name(meta.gid())
                 ),
-                &format!("chgrp {gid} {p} && chmod 0660 {p}"),
+                &format!("chgrp {group} {p} && chmod 0660 {p}"),
             )?;
         }
     }
