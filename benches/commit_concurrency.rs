@@ -10,9 +10,7 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use orderdesk::domain::Quantity;
-use orderdesk::domain::stock::ShortPolicy;
-use orderdesk::store::{NewOrder, NewOrderLine, Store};
+use orderdesk::store::Store;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -41,28 +39,9 @@ fn child(path: &str, n: usize, seed: usize) {
     let mut store = Store::open_with(std::path::Path::new(path), &options).expect("open");
     let customers = store.sample_customer_numbers(500).expect("customers");
     let products = store.sample_product_codes(2000).expect("products");
-    let today = support::today();
     for k in 0..n + warmup {
         let i = k * 4 + seed;
-        let order = NewOrder {
-            customer_number: customers[(i * 13) % customers.len()].clone(),
-            depot: None,
-            clerk: format!("bench{seed}"),
-            approvals: Vec::new(),
-            reference: String::new(),
-            lines: (0..5)
-                .map(|j| NewOrderLine {
-                    product_code: products[(i * 31 + j * 101) % products.len()].clone(),
-                    quantity: Quantity::from_minor(1000),
-                    price: None,
-                    depot: None,
-                    allow_backorder: false,
-                })
-                .collect(),
-            policy: ShortPolicy::Backorder,
-            draft_id: None,
-            price_date: today,
-        };
+        let order = support::five_line_order(&customers, &products, i, &format!("bench{seed}"));
         let started = Instant::now();
         store
             .commit_order(&order, chrono::Utc::now())

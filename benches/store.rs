@@ -9,8 +9,7 @@ mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use orderdesk::domain::Quantity;
-use orderdesk::domain::stock::ShortPolicy;
-use orderdesk::store::{NewOrder, NewOrderLine, Store};
+use orderdesk::store::Store;
 
 fn benches(c: &mut Criterion) {
     let source = support::bench_db("benchmark");
@@ -52,25 +51,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("store/commit_5_line_order", |b| {
         b.iter(|| {
             k += 1;
-            let order = NewOrder {
-                customer_number: customers[k % customers.len()].clone(),
-                depot: None,
-                clerk: "bench".into(),
-                approvals: Vec::new(),
-                reference: String::new(),
-                lines: (0..5)
-                    .map(|j| NewOrderLine {
-                        product_code: products[(k * 31 + j * 101) % products.len()].clone(),
-                        quantity: Quantity::from_minor(1000),
-                        price: None,
-                        depot: None,
-                        allow_backorder: false,
-                    })
-                    .collect(),
-                policy: ShortPolicy::Backorder,
-                draft_id: None,
-                price_date: today,
-            };
+            let order = support::five_line_order(&customers, &products, k, "bench");
             store
                 .commit_order(&order, chrono::Utc::now())
                 .expect("commit")

@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 use orderdesk::demo::{DemoSize, generate};
-use orderdesk::store::Store;
+use orderdesk::domain::Quantity;
+use orderdesk::domain::stock::ShortPolicy;
+use orderdesk::store::{NewOrder, NewOrderLine, Store};
 use std::path::PathBuf;
 
 /// The date the benchmark depots are generated for, so prices and promotions are repeatable.
@@ -51,4 +53,33 @@ pub fn stats(samples: &mut [f64]) -> (f64, f64, f64) {
     }
     let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
     (at(0.5), at(0.99), samples[samples.len() - 1])
+}
+
+/// The `k`-th five-line order of a benchmark: one of each product spread over `products`, for a
+/// customer from `customers`, backordered where short.
+pub fn five_line_order(
+    customers: &[String],
+    products: &[String],
+    k: usize,
+    clerk: &str,
+) -> NewOrder {
+    NewOrder {
+        customer_number: customers[(k * 13) % customers.len()].clone(),
+        depot: None,
+        clerk: clerk.to_string(),
+        approvals: Vec::new(),
+        reference: String::new(),
+        lines: (0..5)
+            .map(|j| NewOrderLine {
+                product_code: products[(k * 31 + j * 101) % products.len()].clone(),
+                quantity: Quantity::from_minor(1000),
+                price: None,
+                depot: None,
+                allow_backorder: false,
+            })
+            .collect(),
+        policy: ShortPolicy::Backorder,
+        draft_id: None,
+        price_date: today(),
+    }
 }
