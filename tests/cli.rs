@@ -454,6 +454,23 @@ fn slip_command_prints_to_the_configured_printer() {
 }
 
 #[test]
+fn an_import_with_more_bad_rows_than_listed_says_how_many_more() {
+    let r = Run::new();
+    let csv = r.t.dir.path().join("many_bad.csv");
+    let mut text = String::from("code,description,unit,vat_class,list_price\n");
+    for i in 0..1205 {
+        text.push_str(&format!("BAD-{i},Bolt {i},piece,high,not-a-price\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let o = r.run(&["import", "products", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert_eq!(e.matches("list_price:").count(), orderdesk::transfer::MAX_LISTED, "{e}");
+    assert!(e.contains("… and 205 more problems not listed"), "{e}");
+    assert!(e.contains("nothing was imported (1205 problems)"), "{e}");
+}
+
+#[test]
 fn import_and_export_from_the_command_line() {
     let r = Run::new();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
@@ -465,7 +482,7 @@ fn import_and_export_from_the_command_line() {
     let name = bad.display().to_string();
     assert!(e.contains(&format!("{name}:3: list_price:")), "{e}");
     assert!(e.contains(&format!("{name}:5: description:")), "{e}");
-    assert!(e.contains("nothing imported"), "{e}");
+    assert!(e.contains("nothing was imported (2 problems)"), "{e}");
     let v = r.json(&["export", "products", "--format", "json"]);
     assert!(v.as_array().unwrap().iter().all(|p| p["code"] != "P-1"));
     // A Latin-1 file gets a clear error, not garbage.

@@ -23,14 +23,13 @@ pub fn import(
             Ok(())
         }
         Err(ImportError::Rejected(r)) => {
-            let lines = r.lines();
-            for l in &lines {
-                eprintln!("{l}");
+            // The listed problems, an "and N more" line past the cap, and the count.
+            let report = r.to_string();
+            let (listed, last) = report.rsplit_once('\n').unwrap_or(("", report.as_str()));
+            if !listed.is_empty() {
+                eprintln!("{listed}");
             }
-            Err(Failure::new(
-                EXIT_FAILED,
-                format!("{}: nothing imported", file.display()),
-            ))
+            Err(Failure::new(EXIT_FAILED, last.to_string()))
         }
         Err(e) => Err(Failure::new(EXIT_FAILED, e.to_string())),
     }
