@@ -505,3 +505,43 @@ fn import_and_export_from_the_command_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown entity 'nonsense'"));
 }
+
+#[test]
+fn a_mistyped_database_path_is_an_error_and_creates_nothing() {
+    let t = temp_db();
+    let typo = t.dir.path().join("ordresk.db");
+    for args in [
+        vec!["check"],
+        vec!["orders", "list"],
+        vec!["customers", "find", "kroon"],
+        vec!["export", "products"],
+        vec!["tasks", "list"],
+        vec!["audit", "verify"],
+        // The screen refuses before it takes over the terminal.
+        vec![],
+    ] {
+        let o = orderdesk_cmd(t.dir.path())
+            .arg("--db")
+            .arg(&typo)
+            .arg("--clerk")
+            .arg("anna")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains(&format!("no database at {}", typo.display())), "{args:?}: {e}");
+        assert!(!typo.exists(), "{args:?} created {}", typo.display());
+    }
+    // An import is how a new depot starts: it creates the database.
+    let csv = t.dir.path().join("customers.csv");
+    std::fs::write(&csv, "number,name,country\n1001,Bakkerij Jansen,NL\n").unwrap();
+    let o = orderdesk_cmd(t.dir.path())
+        .arg("--db")
+        .arg(&typo)
+        .args(["import", "customers", csv.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(typo.exists());
+}

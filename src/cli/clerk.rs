@@ -122,7 +122,7 @@ pub fn run(ctx: &Context, cmd: ClerkCmd, out: &mut dyn Write) -> CliResult {
         } => {
             let role: Role = role.parse().map_err(|e| Failure::new(EXIT_USAGE, e))?;
             let name = clerk::check_clerk_name(&name).map_err(|e| Failure::new(EXIT_USAGE, e))?;
-            let mut store = ctx.open_store()?;
+            let mut store = ctx.create_store()?;
             if store.clerk(&name)?.is_some() {
                 return Err(Failure::new(
                     EXIT_FAILED,

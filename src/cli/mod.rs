@@ -198,7 +198,29 @@ impl Context {
         }
     }
 
+    /// Opens the database, which must exist: a mistyped `--db` is an error, not a new empty depot.
     pub fn open_store(&self) -> CliResult<Store> {
+        self.open_existing_at(&self.db_path)
+    }
+
+    /// Opens the database at `path`, which must exist.
+    pub fn open_existing_at(&self, path: &Path) -> CliResult<Store> {
+        if !path.exists() {
+            return Err(Failure::new(
+                EXIT_FAILED,
+                format!(
+                    "no database at {}: check --db, $ORDERDESK_DB or [database] path; \
+                     `orderdesk demo --no-tui --db PATH` writes a demo depot, \
+                     `orderdesk import ENTITY FILE.csv` starts one from your own data",
+                    path.display()
+                ),
+            ));
+        }
+        self.open_store_at(path)
+    }
+
+    /// Opens the database, creating it if it is not there yet (import, `clerk add`, demo).
+    pub fn create_store(&self) -> CliResult<Store> {
         self.open_store_at(&self.db_path)
     }
 

@@ -16,7 +16,7 @@ pub fn import(
     out: &mut dyn Write,
 ) -> CliResult {
     let entity = entity(entity_name)?;
-    let mut store = ctx.open_store()?;
+    let mut store = ctx.create_store()?;
     match transfer::import_file(&mut store, entity, file) {
         Ok(summary) => {
             writeln!(out, "{summary}")?;

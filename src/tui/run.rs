@@ -31,7 +31,7 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
         .keymap()
         .map_err(|e| Failure::new(crate::cli::EXIT_USAGE, e.to_string()))?;
     // Open the database before taking over the terminal, so its errors print plainly.
-    let store = ctx.open_store_at(db)?;
+    let store = ctx.open_existing_at(db)?;
     let today = chrono::Local::now().date_naive();
     let (events_tx, events) = mpsc::channel::<Event>();
     let (requests_tx, requests_rx) = mpsc::channel::<Request>();
