@@ -93,6 +93,28 @@ fn stock_show_json_contract() {
     let o = r.run(&["stock", "show", "NOPE"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no product with code 'NOPE'"));
+    // A code is one code whatever the case the clerk types it in.
+    let v = r.json(&["stock", "show", "m8-bolt", "--json"]);
+    assert_eq!(v["code"], "M8-BOLT");
+}
+
+#[test]
+fn an_order_line_code_in_lower_case_is_the_product() {
+    let r = Run::new();
+    let o = r.run(&[
+        "orders",
+        "create",
+        "--customer",
+        "100001",
+        "--line",
+        "2 m8-bolt",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let n = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let v = r.json(&["orders", "show", &n, "--json"]);
+    assert_eq!(v["lines"][0]["product_code"], "M8-BOLT");
+    let stock = r.json(&["stock", "show", "M8-BOLT", "--json"]);
+    assert_eq!(stock["depots"][0]["reserved"], 2);
 }
 
 #[test]
@@ -465,7 +487,11 @@ fn an_import_with_more_bad_rows_than_listed_says_how_many_more() {
     let o = r.run(&["import", "products", csv.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
-    assert_eq!(e.matches("list_price:").count(), orderdesk::transfer::MAX_LISTED, "{e}");
+    assert_eq!(
+        e.matches("list_price:").count(),
+        orderdesk::transfer::MAX_LISTED,
+        "{e}"
+    );
     assert!(e.contains("… and 205 more problems not listed"), "{e}");
     assert!(e.contains("nothing was imported (1205 problems)"), "{e}");
 }
@@ -530,7 +556,10 @@ fn a_mistyped_database_path_is_an_error_and_creates_nothing() {
             .unwrap();
         assert_eq!(o.status.code(), Some(1), "{args:?}");
         let e = stderr(&o);
-        assert!(e.contains(&format!("no database at {}", typo.display())), "{args:?}: {e}");
+        assert!(
+            e.contains(&format!("no database at {}", typo.display())),
+            "{args:?}: {e}"
+        );
         assert!(!typo.exists(), "{args:?} created {}", typo.display());
     }
     // An import is how a new depot starts: it creates the database.

@@ -238,6 +238,33 @@ fn bad_numbers_negative_values_and_bad_codes() {
 }
 
 #[test]
+fn codes_differing_only_in_case_are_one_product() {
+    let (_dir, mut store) = loaded();
+    let before = store.count_products().unwrap();
+    // In one file: a duplicate, named as such.
+    let twice = "code,description,unit,vat_class,list_price\nCASE1,Eerste,piece,high,1.00\ncase1,Tweede,piece,high,2.00\n";
+    assert_eq!(
+        problems(transfer::import_reader(
+            &mut store,
+            Entity::Products,
+            "twice.csv",
+            twice.as_bytes()
+        )),
+        ["twice.csv:3: code: duplicate code 'case1', also on row 2"]
+    );
+    // Against the database: the existing product is updated, its code kept as it was.
+    let lower = "code,description,unit,vat_class,list_price\nb-m8-40,Bout M8x40 thermisch verzinkt,piece,high,0.36\n";
+    transfer::import_reader(&mut store, Entity::Products, "lower.csv", lower.as_bytes()).unwrap();
+    assert_eq!(store.count_products().unwrap(), before);
+    let p = store.product("b-M8-40").unwrap();
+    assert_eq!(p.code, "B-M8-40");
+    assert_eq!(p.description, "Bout M8x40 thermisch verzinkt");
+    // References in other files find it too.
+    let stock = "product,depot,on_hand\nb-m8-40,UTR,7\n";
+    transfer::import_reader(&mut store, Entity::Stock, "stock.csv", stock.as_bytes()).unwrap();
+}
+
+#[test]
 fn duplicate_code_names_the_first_row() {
     let (_dir, mut store) = fresh();
     assert_eq!(

@@ -114,9 +114,11 @@ pub(super) fn upsert_supplier(conn: &Connection, s: &Supplier) -> Result<i64> {
 
 pub(super) fn product_id(conn: &Connection, code: &str) -> Result<Option<i64>> {
     Ok(conn
-        .query_row("SELECT id FROM products WHERE code = ?1", [code], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT id FROM products WHERE code = ?1 COLLATE NOCASE",
+            [code],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
@@ -207,7 +209,7 @@ pub(super) fn upsert_product(conn: &Connection, p: &Product) -> Result<i64> {
         "INSERT INTO products (code, description, search_words, unit, pack_size_milli, vat_class,
              list_price_e4, cost_price_e4, category, supplier_id, min_margin_bp, blocked)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-         ON CONFLICT (code) DO UPDATE SET description = excluded.description,
+         ON CONFLICT (code COLLATE NOCASE) DO UPDATE SET description = excluded.description,
              search_words = excluded.search_words, unit = excluded.unit,
              pack_size_milli = excluded.pack_size_milli, vat_class = excluded.vat_class,
              list_price_e4 = excluded.list_price_e4, cost_price_e4 = excluded.cost_price_e4,

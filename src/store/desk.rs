@@ -208,21 +208,13 @@ impl Store {
         })
     }
 
-    /// The product whose code is `text` as typed, or in capitals (codes are stored as given, and
-    /// clerks type `m8-bolt`).
+    /// The product whose code is `text` in any case (clerks type `m8-bolt` for `M8-BOLT`).
     pub fn product_code_exact(&self, text: &str) -> Result<Option<String>> {
-        let mut stmt = self
+        Ok(self
             .conn
-            .prepare_cached("SELECT code FROM products WHERE code = ?1")?;
-        for candidate in [text.to_string(), text.to_uppercase()] {
-            if let Some(code) = stmt
-                .query_row([&candidate], |r| r.get::<_, String>(0))
-                .optional()?
-            {
-                return Ok(Some(code));
-            }
-        }
-        Ok(None)
+            .prepare_cached("SELECT code FROM products WHERE code = ?1 COLLATE NOCASE")?
+            .query_row([text], |r| r.get::<_, String>(0))
+            .optional()?)
     }
 
     /// Product, price for this customer and quantity, and what is free in the depot.

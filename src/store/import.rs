@@ -49,7 +49,7 @@ impl ImportTx<'_> {
             ById::Depot => "SELECT id FROM depots WHERE code = ?1",
             ById::Supplier => "SELECT id FROM suppliers WHERE code = ?1",
             ById::Customer => "SELECT id FROM customers WHERE number = ?1",
-            ById::Product => "SELECT id FROM products WHERE code = ?1",
+            ById::Product => "SELECT id FROM products WHERE code = ?1 COLLATE NOCASE",
         };
         Ok(self
             .tx
@@ -110,7 +110,7 @@ impl ImportTx<'_> {
     pub fn product_unit(&self, code: &str) -> Result<Option<Unit>> {
         let unit: Option<String> = self
             .tx
-            .prepare_cached("SELECT unit FROM products WHERE code = ?1")?
+            .prepare_cached("SELECT unit FROM products WHERE code = ?1 COLLATE NOCASE")?
             .query_row([code], |r| r.get(0))
             .optional()?;
         unit.map(|u| rows::parse::<Unit>(&u, "unit")).transpose()
@@ -129,7 +129,7 @@ impl ImportTx<'_> {
             .prepare_cached(
                 "SELECT d.code, s.on_hand_milli, s.reserved_milli, s.min_milli, s.max_milli, s.bin
                  FROM stock s JOIN products p ON p.id = s.product_id
-                 JOIN depots d ON d.id = s.depot_id WHERE p.code = ?1 AND d.code = ?2",
+                 JOIN depots d ON d.id = s.depot_id WHERE p.code = ?1 COLLATE NOCASE AND d.code = ?2",
             )?
             .query_row([product_code, depot_code], |r| {
                 Ok(StockLevel {
@@ -194,7 +194,7 @@ impl ImportTx<'_> {
             .tx
             .prepare_cached(
                 "SELECT pr.title FROM promotions pr JOIN products p ON p.id = pr.product_id
-                 WHERE p.code = ?1 AND pr.starts_on = ?2",
+                 WHERE p.code = ?1 COLLATE NOCASE AND pr.starts_on = ?2",
             )?
             .query_row(params![product, rows::date_text(starts_on)], |r| r.get(0))
             .optional()?)

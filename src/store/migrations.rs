@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     V5_TASKS,
     V6_CLERKS_AUDIT,
     V7_DRAFT_APPROVALS,
+    V8_PRODUCT_CODE_NOCASE,
 ];
 
 const V1_BASE: &str = r#"
@@ -405,4 +406,10 @@ CREATE TABLE IF NOT EXISTS draft_approvals (
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS draft_approvals_draft ON draft_approvals(draft_id);
+"#;
+
+/// Product codes are one code whatever the case: `bag-120` is `BAG-120`, and an import cannot
+/// make `CASE1` and `case1` two products.
+const V8_PRODUCT_CODE_NOCASE: &str = r#"
+CREATE UNIQUE INDEX IF NOT EXISTS products_code_nocase ON products(code COLLATE NOCASE);
 "#;

@@ -307,7 +307,18 @@ impl Store {
             .enumerate()
             .skip(found as usize)
         {
-            tx.execute_batch(sql)?;
+            tx.execute_batch(sql).map_err(|e| {
+                let hint = if e.to_string().contains("products.code") {
+                    ": two products have codes that differ only in upper/lower case; \
+                     rename one with the previous version of orderdesk first"
+                } else {
+                    ""
+                };
+                StoreError::Invalid(format!(
+                    "cannot upgrade the database schema to version {}: {e}{hint}",
+                    i + 1
+                ))
+            })?;
             tracing::info!(version = i + 1, "schema migrated");
         }
         tx.pragma_update(None, "user_version", known)?;

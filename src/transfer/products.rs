@@ -37,7 +37,8 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
         let Some(code) = row.required("code") else {
             return Ok(());
         };
-        seen.check(row, "code", code.to_string(), || {
+        // Codes are one code whatever the case, as in the store.
+        seen.check(row, "code", code.to_ascii_lowercase(), || {
             format!("duplicate code '{code}'")
         });
         let description = row.required("description");
