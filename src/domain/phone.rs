@@ -31,34 +31,50 @@ pub fn normalize(input: &str, home: &Country) -> Result<String, PhoneError> {
     Ok(parsed.format().mode(Mode::E164).to_string())
 }
 
-/// The digits a clerk types to find a number, reduced the same way as a stored number's digits,
-/// without the (slow to load) phone metadata: `020-1234567`, `0031 20 1234567` and `+31201234567`
-/// all give `201234567`. Used for matching while typing, never for storing.
+/// The digits a clerk types to find a number, in the form [`search_key`] gives a stored number,
+/// without the (slow to load) phone metadata. A national number gives its national digits
+/// (`020-1234567` → `201234567`), which match that number in any country; one typed with its
+/// country (`+31 20 1234567`, `0031 20 1234567`) gives `+31 201234567`, which matches only
+/// Dutch numbers. Used for matching while typing, never for storing.
 pub fn search_digits(input: &str) -> String {
     let digits: String = input.chars().filter(|c| c.is_ascii_digit()).collect();
-    let plus = input.trim_start().starts_with('+');
-    strip_prefixes(&digits, plus)
+    let international = if input.trim_start().starts_with('+') {
+        Some(digits.as_str())
+    } else {
+        digits.strip_prefix("00")
+    };
+    match international {
+        // `+31 (0)20 …`: the trunk zero some write after the country code is not dialled.
+        Some(rest) => {
+            let (cc, national) = split_e164(rest);
+            format!("+{cc} {}", national.trim_start_matches('0'))
+        }
+        None => digits.trim_start_matches('0').to_string(),
+    }
+}
+
+/// A stored E.164 number as the search matches it: country code, a space, the national part
+/// (`+31201234567` → `+31 201234567`), so national digits never match across the country code.
+pub fn search_key(e164: &str) -> String {
+    let (cc, national) = split_e164(e164);
+    format!("+{cc} {national}")
+}
+
+/// The country code and the national significant part of an E.164 number, for the countries the
+/// wholesaler trades with (an other country's number is all national part, with an empty code).
+fn split_e164(e164: &str) -> (&str, &str) {
+    let digits = e164.trim_start_matches('+');
+    for cc in ["31", "32", "49", "33", "44", "1"] {
+        if let Some(rest) = digits.strip_prefix(cc) {
+            return (cc, rest);
+        }
+    }
+    ("", digits)
 }
 
 /// The national significant part of a stored E.164 number (`+31201234567` → `201234567`).
 pub fn e164_national(e164: &str) -> &str {
-    let digits = e164.trim_start_matches('+');
-    for cc in ["31", "32", "49", "33", "44", "1"] {
-        if let Some(rest) = digits.strip_prefix(cc) {
-            return rest;
-        }
-    }
-    digits
-}
-
-fn strip_prefixes(digits: &str, plus: bool) -> String {
-    if plus {
-        return e164_national(&format!("+{digits}")).to_string();
-    }
-    if let Some(rest) = digits.strip_prefix("00") {
-        return e164_national(&format!("+{rest}")).to_string();
-    }
-    digits.trim_start_matches('0').to_string()
+    split_e164(e164).1
 }
 
 fn shorten(s: &str) -> String {
@@ -99,14 +115,18 @@ mod tests {
 
     #[test]
     fn search_digits_agree_with_storage() {
-        for typed in [
-            "020-1234567",
-            "0031 20 1234567",
-            "+31201234567",
-            "20 123 4567",
-        ] {
+        for typed in ["020-1234567", "20 123 4567"] {
             assert_eq!(search_digits(typed), "201234567", "{typed}");
         }
+        for typed in ["0031 20 1234567", "+31201234567", "+31 (0)20 1234567"] {
+            assert_eq!(search_digits(typed), "+31 201234567", "{typed}");
+        }
+        let key = search_key("+31201234567");
+        assert_eq!(key, "+31 201234567");
+        assert!(key.contains(&search_digits("020-1234567")));
+        assert!(!search_key("+49201234567").contains(&search_digits("+31 20 1234567")));
         assert_eq!(e164_national("+31201234567"), "201234567");
+        assert_eq!(search_key("+390612345678"), "+ 390612345678");
+        assert!(search_key("+390612345678").contains(&search_digits("+39 06 1234")));
     }
 }

@@ -78,7 +78,7 @@ struct Entry {
     hay_len: u32,
     /// Length of the folded name at the start of the hay, for "matched in the name" bonuses.
     name_len: u16,
-    /// Where the national significant digits of every phone are in `digits`.
+    /// Where the phones, as [`phone::search_key`] writes them, are in `digits`.
     digits_start: u32,
     digits_len: u32,
 }
@@ -212,7 +212,7 @@ impl CustomerIndex {
             if i > 0 {
                 self.digits.push(' ');
             }
-            self.digits.push_str(phone::e164_national(p));
+            self.digits.push_str(&phone::search_key(p));
         }
         let digits_len = self.digits.len() as u32 - digits_start;
         self.digits.push('\n');
@@ -363,7 +363,7 @@ impl CustomerIndex {
         }
         let words: Vec<&str> = folded.split_whitespace().collect();
         let query_digits = phone::search_digits(query);
-        let digit_query = query_digits.len() >= 4
+        let digit_query = query_digits.bytes().filter(u8::is_ascii_digit).count() >= 4
             && query
                 .chars()
                 .all(|c| c.is_ascii_digit() || " -+/().".contains(c));
@@ -738,6 +738,17 @@ mod tests {
         ] {
             assert_eq!(ids(&index().search(q, None, 10)), vec![3], "{q}");
         }
+    }
+
+    #[test]
+    fn a_number_typed_with_its_country_matches_only_that_country() {
+        // 030-1234567 is Utrecht; +49 30 1234567 is Berlin: the same national digits.
+        let r = index().search("+49 30 1234567", None, 10);
+        assert!(ids(&r).is_empty(), "{:?}", ids(&r));
+        assert_eq!(ids(&index().search("+31 30 1234567", None, 10)), vec![1]);
+        assert_eq!(ids(&index().search("0049 221 1234567", None, 10)), vec![2]);
+        // National digits never match across the country code: "1301234" is in "31301234567".
+        assert!(ids(&index().search("1301234", None, 10)).is_empty());
     }
 
     #[test]
