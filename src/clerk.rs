@@ -1,5 +1,5 @@
 //! Who is at the keyboard. Until clerks sign in, the clerk is `--clerk NAME`, else
-//! `$ORDERDESK_CLERK`, else the configured name, else the operating-system user.
+//! `$ORDERDESK_CLERK`, else the configured name, else the operating-system user (by user id).
 
 /// Picks the clerk name from what is given, in order of precedence. Names are trimmed; an empty
 /// name counts as not given.
@@ -24,11 +24,22 @@ pub fn resolve(
 /// The clerk for this process, from the flag, the environment and the configuration.
 pub fn current(flag: Option<&str>, configured: &str) -> String {
     let env = std::env::var("ORDERDESK_CLERK").ok();
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok();
-    resolve(flag, env.as_deref(), configured, user.as_deref())
+    resolve(flag, env.as_deref(), configured, os_user().as_deref())
+}
+
+/// The operating-system user this process runs as, from the password database by user id — not
+/// from `$USER`, which anyone can set (an SSH session's mapping to a clerk must not be spoofable).
+#[cfg(unix)]
+pub fn os_user() -> Option<String> {
+    nix::unistd::User::from_uid(nix::unistd::Uid::current())
+        .ok()
+        .flatten()
+        .map(|u| u.name)
+}
+
+#[cfg(not(unix))]
+pub fn os_user() -> Option<String> {
+    std::env::var("USERNAME").ok()
 }
 
 #[cfg(test)]
@@ -48,5 +59,16 @@ mod tests {
         );
         assert_eq!(resolve(None, None, "", Some("root")), "root");
         assert_eq!(resolve(None, None, "", None), "clerk");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_os_user_comes_from_the_user_id_not_the_environment() {
+        let name = super::os_user().expect("this user has a passwd entry");
+        let by_id = std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .unwrap();
+        assert_eq!(name, String::from_utf8_lossy(&by_id.stdout).trim());
     }
 }

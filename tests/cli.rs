@@ -574,3 +574,31 @@ fn a_mistyped_database_path_is_an_error_and_creates_nothing() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(typo.exists());
 }
+
+#[test]
+fn without_a_clerk_name_the_clerk_is_the_os_user_by_id_not_by_user_variable() {
+    let r = Run::new();
+    let o = orderdesk_cmd(r.t.dir.path())
+        .arg("--db")
+        .arg(&r.t.path)
+        .env("USER", "forged")
+        .env("LOGNAME", "forged")
+        .args([
+            "orders",
+            "create",
+            "--customer",
+            "100001",
+            "--line",
+            "1 M8-BOLT",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let n = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let v = r.json(&["orders", "show", &n, "--json"]);
+    let id = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    assert_eq!(v["clerk"], String::from_utf8_lossy(&id.stdout).trim());
+}

@@ -94,9 +94,7 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
     app.home_country = ctx.config.telephony.home_country.clone();
     // The queue's clocks move once a second, and only while the screen shows any.
     let mut next_tick = std::time::Instant::now() + TICK;
-    let os_user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .ok();
+    let os_user = crate::clerk::os_user();
     super::app::signin::setup(
         &mut app,
         &ctx.config.clerks,
