@@ -32,10 +32,21 @@ pub enum Synchronous {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseConfig {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_empty_path")]
     pub path: Option<PathBuf>,
     pub synchronous: Synchronous,
     pub mmap_mb: u32,
+}
+
+/// A path that is given must say something: `path = ""` is a mistake, not "the default".
+fn non_empty_path<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<PathBuf>, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.trim().is_empty() {
+        return Err(serde::de::Error::custom(
+            "an empty path; leave the key out for the default database in the data folder",
+        ));
+    }
+    Ok(Some(PathBuf::from(s)))
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -186,6 +197,7 @@ mod overlay {
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Database {
+        #[serde(default, deserialize_with = "super::non_empty_path")]
         pub path: Option<PathBuf>,
         pub synchronous: Option<Synchronous>,
         pub mmap_mb: Option<u32>,
@@ -408,6 +420,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("two-letter country code"), "{err}");
+        let err = Config::from_toml("[telephony]\nhome_country = \"XX\"\n", "t.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 2") && err.contains("home_country") && err.contains("'XX'"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_empty_database_path_is_an_error() {
+        let err = Config::from_toml("[database]\npath = \"\"\n", "d.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("d.toml") && err.contains("line 2") && err.contains("path"),
+            "{err}"
+        );
+        assert!(err.contains("empty path"), "{err}");
     }
 
     #[test]

@@ -387,6 +387,34 @@ fn customers_with_bad_values() {
 }
 
 #[test]
+fn a_country_code_that_is_no_country_is_refused() {
+    let (_dir, mut store) = loaded();
+    let csv = "number,name,country\nC900,Ergens BV,XX\nC901,Britse Klant Ltd,UK\nC902,Luxemburg Sàrl,LU\n";
+    assert_eq!(
+        problems(transfer::import_reader(
+            &mut store,
+            Entity::Customers,
+            "c.csv",
+            csv.as_bytes()
+        )),
+        [
+            "c.csv:2: country: 'XX' is not a two-letter country code (NL, BE, DE, FR…)",
+            "c.csv:3: country: 'UK' is not a country code: the United Kingdom is GB",
+        ]
+    );
+    let suppliers = "code,name,lead_time_days,country\nZZZ,Nergens GmbH,3,ZZ\n";
+    assert_eq!(
+        problems(transfer::import_reader(
+            &mut store,
+            Entity::Suppliers,
+            "s.csv",
+            suppliers.as_bytes()
+        )),
+        ["s.csv:2: country: 'ZZ' is not a two-letter country code (NL, BE, DE, FR…)"]
+    );
+}
+
+#[test]
 fn prices_with_unknown_references_and_wrong_columns_for_the_kind() {
     let (_dir, mut store) = loaded();
     let before = snapshot(&store);

@@ -13,8 +13,15 @@ pub struct Country(String);
 impl Country {
     pub fn new(code: &str) -> Result<Self, String> {
         let c = code.trim().to_ascii_uppercase();
-        if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
+        // A code the phone-number tables know (every ISO 3166 country and territory): `XX` or
+        // `UK` would read every national phone number of that customer wrongly.
+        if c.len() == 2
+            && c.chars().all(|ch| ch.is_ascii_uppercase())
+            && c.parse::<phonenumber::country::Id>().is_ok()
+        {
             Ok(Country(c))
+        } else if c == "UK" {
+            Err("'UK' is not a country code: the United Kingdom is GB".to_string())
         } else {
             Err(format!(
                 "'{}' is not a two-letter country code (NL, BE, DE, FR…)",
@@ -208,6 +215,18 @@ pub fn check_vat_id(vat_id: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn countries_are_real_codes() {
+        for ok in ["NL", "be", " de ", "FR", "GB", "LU"] {
+            assert!(Country::new(ok).is_ok(), "{ok}");
+        }
+        assert!(Country::new("uk").unwrap_err().contains("GB"));
+        for bad in ["XX", "ZZ", "N", "NLD", "N1", ""] {
+            let e = Country::new(bad).unwrap_err();
+            assert!(e.contains("not a two-letter country code"), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn credit() {
