@@ -19,6 +19,29 @@ fn class() -> impl Strategy<Value = VatClass> {
     ]
 }
 
+/// Values from across the whole range, with the edges and the small ones well represented.
+fn extreme() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        Just(i64::MAX),
+        Just(i64::MIN),
+        Just(0),
+        -1_000_000i64..1_000_000,
+        any::<i64>(),
+        (any::<i64>()).prop_map(|v| v >> 20),
+    ]
+}
+
+/// `n / d`, rounded half away from zero, in exact integers.
+fn round_half_away(n: i128, d: i128) -> i128 {
+    let q = n / d;
+    let r = n % d;
+    if 2 * r.abs() >= d { q + n.signum() } else { q }
+}
+
+fn fits(v: i128) -> Option<i64> {
+    i64::try_from(v).ok()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(500))]
 
@@ -53,15 +76,53 @@ proptest! {
         prop_assert_eq!(t.incl_vat, t.excl_vat.checked_add(t.vat).unwrap());
     }
 
-    /// Extreme values give errors, never a panic or a wrapped number.
+    /// Extreme values give errors, never a panic or a wrapped number: every result is checked
+    /// against exact 128-bit integer arithmetic — right where it fits, an error where it does not.
     #[test]
-    fn extremes_are_errors_not_panics(p in any::<i64>(), q in any::<i64>(), a in any::<i64>(), b in any::<i64>()) {
-        let _ = UnitPrice::from_minor(p).times(Quantity::from_minor(q));
-        let _ = Money::from_cents(a).checked_add(Money::from_cents(b));
-        let _ = Money::from_cents(a).checked_sub(Money::from_cents(b));
-        let _ = totals(vec![(VatClass::High, Money::from_cents(a)), (VatClass::High, Money::from_cents(b))]);
-        let _ = document_totals(vec![(VatClass::Low, UnitPrice::from_minor(p), Quantity::from_minor(q))]);
-        let _ = UnitPrice::from_minor(p).plus_percent_ceil(Decimal::from(b % 1000));
+    fn extremes_are_errors_not_panics(p in extreme(), q in extreme(), a in extreme(), b in extreme()) {
+        // price (1/10,000) × quantity (1/1,000) = 1/10,000,000 euro, rounded once to the cent.
+        let line = fits(round_half_away(i128::from(p) * i128::from(q), 100_000));
+        let got = UnitPrice::from_minor(p).times(Quantity::from_minor(q));
+        prop_assert_eq!(got.ok(), line.map(Money::from_cents));
+        let sum = fits(i128::from(a) + i128::from(b));
+        prop_assert_eq!(Money::from_cents(a).checked_add(Money::from_cents(b)).ok(), sum.map(Money::from_cents));
+        let diff = fits(i128::from(a) - i128::from(b));
+        prop_assert_eq!(Money::from_cents(a).checked_sub(Money::from_cents(b)).ok(), diff.map(Money::from_cents));
+
+        // Two lines at 21 %: the base, its VAT rounded once, and the total, each within range.
+        let want = sum.and_then(|base| {
+            let vat = fits(round_half_away(i128::from(base) * 21, 100))?;
+            let incl = fits(i128::from(base) + i128::from(vat))?;
+            Some((base, vat, incl))
+        });
+        let got = totals(vec![(VatClass::High, Money::from_cents(a)), (VatClass::High, Money::from_cents(b))])
+            .ok()
+            .map(|t| (t.excl_vat.cents().unwrap(), t.vat.cents().unwrap(), t.incl_vat.cents().unwrap()));
+        prop_assert_eq!(got, want);
+
+        // One line at 9 %: the same through the document's path.
+        let want = line.and_then(|base| {
+            let vat = fits(round_half_away(i128::from(base) * 9, 100))?;
+            Some((base, vat, fits(i128::from(base) + i128::from(vat))?))
+        });
+        let got = document_totals(vec![(VatClass::Low, UnitPrice::from_minor(p), Quantity::from_minor(q))])
+            .ok()
+            .map(|t| (t.excl_vat.cents().unwrap(), t.vat.cents().unwrap(), t.incl_vat.cents().unwrap()));
+        prop_assert_eq!(got, want);
+
+        // A floor (price + margin, rounded up) is never below the exact value, and less than one
+        // ten-thousandth above it.
+        let pct = Decimal::from(b % 1000);
+        if let Ok(floor) = UnitPrice::from_minor(p).plus_percent_ceil(pct) {
+            let exact = UnitPrice::from_minor(p).decimal() * (Decimal::ONE + pct / Decimal::ONE_HUNDRED);
+            prop_assert!(floor.decimal() >= exact, "{} < {}", floor, exact);
+            prop_assert!(floor.decimal() - exact < Decimal::new(1, 4), "{} ≫ {}", floor, exact);
+        } else {
+            // Refused only when the result cannot be kept.
+            let exact = i128::from(p) * (100 + i128::from(b % 1000));
+            prop_assert!(exact / 100 > i128::from(i64::MAX) - 1 || exact / 100 < i128::from(i64::MIN) + 1,
+                "{} + {}% refused", p, pct);
+        }
     }
 
     /// Whatever is typed, parsing answers (Ok or Err) without panicking, and what it shows
