@@ -22,6 +22,7 @@ fn order(customer: &str, code: &str, price: Option<&str>) -> NewOrder {
         customer_number: customer.into(),
         depot: None,
         clerk: "anna".into(),
+        signed_in: false,
         approvals: Vec::new(),
         reference: String::new(),
         lines: vec![NewOrderLine {
@@ -185,6 +186,24 @@ fn a_discount_beyond_authority_needs_an_approver_whose_role_covers_it() {
 }
 
 #[test]
+fn a_supervisors_name_without_signing_in_has_a_clerks_authority() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    with_clerks(&mut store);
+    // 12 % off: within a supervisor's 15 %, beyond a clerk's 5 %.
+    let mut o = order("100001", "LAST-ITEM", Some("88"));
+    o.clerk = "sam".into();
+    assert!(matches!(
+        store.commit_order(&o, now()),
+        Err(StoreError::NeedsApproval(_))
+    ));
+    assert_eq!(store.count_orders().unwrap(), 0);
+    // Signed in (PIN or mapped SSH login), sam's own authority covers it.
+    o.signed_in = true;
+    store.commit_order(&o, now()).unwrap();
+}
+
+#[test]
 fn below_the_floor_and_blocked_customers_need_approval_and_are_audited() {
     let t = temp_db();
     let mut store = small_depot(&t.path);
@@ -200,6 +219,7 @@ fn below_the_floor_and_blocked_customers_need_approval_and_are_audited() {
     // Below the floor: refused even for an admin without approval.
     let mut o = order("100001", "LAST-ITEM", Some("60"));
     o.clerk = "ada".into();
+    o.signed_in = true;
     let err = store.commit_order(&o, now()).unwrap_err().to_string();
     assert!(err.contains("below the floor"), "{err}");
     assert_eq!(store.count_orders().unwrap(), 0);

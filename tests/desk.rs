@@ -550,6 +550,7 @@ fn history(t: &TempDb) {
             customer_number: "100002".into(),
             depot: None,
             clerk: "dirk".into(),
+            signed_in: false,
             approvals: Vec::new(),
             reference: String::new(),
             lines: lines

@@ -30,6 +30,7 @@ fn order_on(
         customer_number: customer.into(),
         depot: None,
         clerk: "anna".into(),
+        signed_in: false,
         approvals: Vec::new(),
         reference: String::new(),
         lines: lines

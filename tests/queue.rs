@@ -25,6 +25,7 @@ fn bolts(customer: &str, clerk: &str, qty: &str, draft_id: Option<i64>) -> NewOr
         customer_number: customer.into(),
         depot: None,
         clerk: clerk.into(),
+        signed_in: false,
         reference: String::new(),
         lines: vec![orderdesk::store::NewOrderLine {
             product_code: "M8-BOLT".into(),

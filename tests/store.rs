@@ -20,6 +20,7 @@ fn order(customer: &str, lines: &[(&str, &str)], policy: ShortPolicy) -> NewOrde
         customer_number: customer.into(),
         depot: None,
         clerk: "anna".into(),
+        signed_in: false,
         approvals: Vec::new(),
         reference: "PO-1".into(),
         lines: lines

@@ -604,6 +604,7 @@ fn a_count_below_what_orders_reserved_imports_with_a_warning() {
                 customer_number: "C100".into(),
                 depot: Some("UTR".into()),
                 clerk: "anna".into(),
+                signed_in: false,
                 approvals: Vec::new(),
                 reference: String::new(),
                 lines: vec![NewOrderLine {

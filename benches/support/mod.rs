@@ -67,6 +67,7 @@ pub fn five_line_order(
         customer_number: customers[(k * 13) % customers.len()].clone(),
         depot: None,
         clerk: clerk.to_string(),
+        signed_in: false,
         approvals: Vec::new(),
         reference: String::new(),
         lines: (0..5)

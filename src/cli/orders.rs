@@ -137,6 +137,9 @@ pub fn run(ctx: &Context, cmd: OrdersCmd, out: &mut dyn Write) -> CliResult {
                 customer_number: customer,
                 depot,
                 clerk: ctx.clerk.clone(),
+                // A name on the command line is not proved: a supervisor approves their own
+                // order with --approve-by and their PIN.
+                signed_in: false,
                 approvals,
                 reference,
                 lines: parsed,

@@ -40,6 +40,10 @@ pub struct NewOrder {
     /// `None`: the customer's default depot (or the first depot).
     pub depot: Option<String>,
     pub clerk: String,
+    /// The clerk proved who they are in this session (a PIN at the sign-in screen, or an SSH
+    /// login the admin mapped to them). Only then does their role's authority count: a name given
+    /// with `--clerk` has a clerk's authority, whoever it names.
+    pub signed_in: bool,
     pub reference: String,
     pub lines: Vec<NewOrderLine>,
     pub policy: ShortPolicy,
@@ -255,8 +259,8 @@ fn approve(
 /// products, at what price. Resolving prices is most of a commit's queries; doing it here keeps
 /// the time one clerk holds the lock — and the others wait — short.
 ///
-/// Authority is decided here too: the clerk's role (a name that is no clerk has a clerk's
-/// authority), every negotiated price against the role's limit and the floor, and the customer's
+/// Authority is decided here too: the signed-in clerk's role (a name that is no clerk, or was not
+/// signed in, has a clerk's authority), every negotiated price against the role's limit and the floor, and the customer's
 /// block and credit limit; whatever is beyond needs an approval in `new.approvals`.
 fn plan(
     conn: &Connection,
@@ -266,7 +270,11 @@ fn plan(
 ) -> Result<Plan> {
     let customer_id = require_customer_id(conn, &new.customer_number)?;
     let customer = customers::load_customer(conn, customer_id)?;
-    let role = clerks::role_of(conn, &new.clerk)?.unwrap_or(Role::Clerk);
+    let role = if new.signed_in {
+        clerks::role_of(conn, &new.clerk)?.unwrap_or(Role::Clerk)
+    } else {
+        Role::Clerk
+    };
     let mut approvals = Vec::new();
     if new.lines.is_empty() {
         return Err(StoreError::Invalid(

@@ -128,6 +128,7 @@ pub fn store_with_order(dir: &std::path::Path) -> (Store, i64) {
                 customer_number: "C1001".into(),
                 depot: None,
                 clerk: "anna".into(),
+                signed_in: false,
                 approvals: Vec::new(),
                 reference: "PO-7781".into(),
                 lines: vec![

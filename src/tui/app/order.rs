@@ -653,6 +653,7 @@ pub(super) fn commit(app: &mut App) {
         customer_number: o.draft.customer_number.clone(),
         depot: Some(o.draft.depot.clone()),
         clerk: app.clerk.clone(),
+        signed_in: app.session.role.is_some(),
         approvals: super::signin::grants_for(app, o.draft.id),
         reference: o.draft.reference.clone(),
         lines: o

@@ -256,17 +256,10 @@ fn open_approval(app: &mut App, needed: ApprovalNeeded, draft_id: i64, then_comm
     });
 }
 
-/// The role the commit will be checked with: the signed-in clerk's, else the role of the clerk
-/// by that name, else a clerk's.
+/// The role the commit will be checked with: the signed-in clerk's, else a clerk's — a name
+/// given without signing in carries no more authority than a clerk's, whoever it names.
 pub fn role(app: &App) -> Role {
-    app.session.role.unwrap_or_else(|| {
-        app.session
-            .clerks
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(&app.clerk))
-            .map(|(_, r)| *r)
-            .unwrap_or(Role::Clerk)
-    })
+    app.session.role.unwrap_or(Role::Clerk)
 }
 
 /// A price was set on line `index` (0-based): beyond the clerk's authority the supervisor's
