@@ -63,57 +63,6 @@ pub struct ClerksConfig {
     pub require_sign_in: bool,
     /// Lock the screen after this many minutes without a key (0: never).
     pub auto_lock_minutes: u32,
-    /// OS user -> clerk name: an SSH session of that user is that clerk without a PIN.
-    #[serde(default)]
-    pub os_user_map: std::collections::BTreeMap<String, String>,
-}
-
-/// A percentage in the config, written as a number (`5`, `12.5`); kept exact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Percent(pub rust_decimal::Decimal);
-
-impl<'de> Deserialize<'de> for Percent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Int(i64),
-            Float(f64),
-        }
-        let v = match Raw::deserialize(d)? {
-            Raw::Int(i) => rust_decimal::Decimal::from(i),
-            // Through its shortest text, so 12.3 is 12.3 and not 12.2999…
-            Raw::Float(f) => f
-                .to_string()
-                .parse::<rust_decimal::Decimal>()
-                .map_err(serde::de::Error::custom)?,
-        };
-        if v < rust_decimal::Decimal::ZERO || v > rust_decimal::Decimal::ONE_HUNDRED {
-            return Err(serde::de::Error::custom(format!(
-                "a percentage from 0 to 100, not {v}"
-            )));
-        }
-        Ok(Percent(v))
-    }
-}
-
-/// How much discount off the resolved price each role may give without approval.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AuthorityConfig {
-    pub clerk_max_discount_pct: Percent,
-    pub supervisor_max_discount_pct: Percent,
-    pub admin_max_discount_pct: Percent,
-}
-
-impl AuthorityConfig {
-    pub fn limits(&self) -> crate::domain::AuthorityLimits {
-        crate::domain::AuthorityLimits {
-            clerk_pct: self.clerk_max_discount_pct.0,
-            supervisor_pct: self.supervisor_max_discount_pct.0,
-            admin_pct: self.admin_max_discount_pct.0,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -167,7 +116,6 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub clerk: ClerkConfig,
     pub clerks: ClerksConfig,
-    pub authority: AuthorityConfig,
     pub log: LogConfig,
     pub printer: PrinterConfig,
     pub keys: KeysConfig,
@@ -177,7 +125,7 @@ pub struct Config {
 
 /// The same shape with every field optional: what a user's file may contain.
 mod overlay {
-    use super::{KeysConfig, LogLevel, Percent, Synchronous};
+    use super::{KeysConfig, LogLevel, Synchronous};
     use serde::Deserialize;
     use std::path::PathBuf;
 
@@ -187,7 +135,8 @@ mod overlay {
         pub database: Option<Database>,
         pub clerk: Option<Clerk>,
         pub clerks: Option<Clerks>,
-        pub authority: Option<Authority>,
+        /// Kept in the database now (`orderdesk authority set`): refused with a pointer there.
+        pub authority: Option<toml::Spanned<toml::Value>>,
         pub log: Option<Log>,
         pub printer: Option<crate::slip::PrinterConfig>,
         pub keys: Option<KeysConfig>,
@@ -212,20 +161,29 @@ mod overlay {
     pub struct Clerks {
         pub require_sign_in: Option<bool>,
         pub auto_lock_minutes: Option<u32>,
-        pub os_user_map: Option<std::collections::BTreeMap<String, String>>,
-    }
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub struct Authority {
-        pub clerk_max_discount_pct: Option<Percent>,
-        pub supervisor_max_discount_pct: Option<Percent>,
-        pub admin_max_discount_pct: Option<Percent>,
+        /// Kept in the database now (`orderdesk clerk map`): refused with a pointer there.
+        pub os_user_map: Option<toml::Spanned<toml::Value>>,
     }
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Log {
         pub file: Option<String>,
         pub level: Option<LogLevel>,
+    }
+}
+
+/// A key that no longer belongs in a config file, named with its line.
+fn moved(
+    path: &str,
+    text: &str,
+    span: std::ops::Range<usize>,
+    key: &str,
+    why: &str,
+) -> ConfigError {
+    let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+    ConfigError::Invalid {
+        path: path.to_string(),
+        message: format!("line {line}: {key} is no longer read from the config file: {why}"),
     }
 }
 
@@ -273,20 +231,27 @@ impl Config {
                 config.clerks.auto_lock_minutes = v;
             }
             if let Some(v) = c.os_user_map {
-                config.clerks.os_user_map = v;
+                return Err(moved(
+                    name,
+                    text,
+                    v.span(),
+                    "[clerks] os_user_map",
+                    "which OS login is which clerk without a PIN is kept in the database, where \
+                     no clerk can map themselves to a supervisor: an admin runs \
+                     `orderdesk clerk map CLERK OS_USER`",
+                ));
             }
         }
         if let Some(a) = user.authority {
-            let c = &mut config.authority;
-            if let Some(v) = a.clerk_max_discount_pct {
-                c.clerk_max_discount_pct = v;
-            }
-            if let Some(v) = a.supervisor_max_discount_pct {
-                c.supervisor_max_discount_pct = v;
-            }
-            if let Some(v) = a.admin_max_discount_pct {
-                c.admin_max_discount_pct = v;
-            }
+            return Err(moved(
+                name,
+                text,
+                a.span(),
+                "[authority]",
+                "the roles' maximum discounts are kept in the database, where no clerk can \
+                 raise their own: an admin runs `orderdesk authority set` \
+                 (`orderdesk authority show` shows them)",
+            ));
         }
         if let Some(log) = user.log {
             if let Some(f) = log.file {

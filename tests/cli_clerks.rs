@@ -303,3 +303,209 @@ fn once_there_is_an_admin_only_an_admin_manages_clerks() {
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["subject"], "bram");
 }
+
+/// Like `run_with`, but as clerk `clerk`.
+fn run_as(r: &Run, clerk: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = orderdesk_cmd(r.t.dir.path())
+        .arg("--db")
+        .arg(&r.t.path)
+        .arg("--clerk")
+        .arg(clerk)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_supervisors_name_on_the_command_line_gives_no_authority_without_their_pin() {
+    let r = Run::new();
+    r.ok(
+        &["clerk", "add", "sam", "--role", "supervisor", "--pin-stdin"],
+        "2468\n",
+    );
+    let line = [
+        "orders",
+        "create",
+        "--customer",
+        "100001",
+        "--line",
+        "1 LAST-ITEM @ 88",
+    ];
+    let o = run_as(&r, "sam", &line, "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("more than the 5 % a clerk may give"),
+        "{}",
+        err(&o)
+    );
+    // sam approves his own order with his PIN.
+    let mut approved = line.to_vec();
+    approved.extend(["--approve-by", "sam", "--reason", "regular customer"]);
+    let o = run_as(&r, "sam", &approved, "2468\n");
+    assert!(o.status.success(), "{}", err(&o));
+}
+
+#[test]
+fn the_maximum_discounts_are_set_by_an_admin_in_the_database() {
+    let r = Run::new();
+    assert_eq!(
+        r.ok(&["authority", "show"], ""),
+        "clerk       5 %\nsupervisor  15 %\nadmin       100 %\n"
+    );
+    r.ok(
+        &["clerk", "add", "ada", "--role", "admin", "--pin-stdin"],
+        "3333\n",
+    );
+    // Not without the admin's PIN.
+    let o = r.run_with(&["authority", "set", "--clerk-max", "15"], "");
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let o = r.run_with(
+        &[
+            "authority",
+            "set",
+            "--clerk-max",
+            "15",
+            "--admin",
+            "ada",
+            "--pin-stdin",
+        ],
+        "0000\n",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    // Bad values are refused with the flag named.
+    let o = r.run_with(
+        &[
+            "authority",
+            "set",
+            "--clerk-max",
+            "150",
+            "--admin",
+            "ada",
+            "--pin-stdin",
+        ],
+        "3333\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--clerk-max: '150'"), "{}", err(&o));
+    let o = r.run_with(
+        &[
+            "authority",
+            "set",
+            "--clerk-max",
+            "20",
+            "--admin",
+            "ada",
+            "--pin-stdin",
+        ],
+        "3333\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("at least what a clerk may"), "{}", err(&o));
+    r.ok(
+        &[
+            "authority",
+            "set",
+            "--clerk-max",
+            "12,5",
+            "--admin",
+            "ada",
+            "--pin-stdin",
+        ],
+        "3333\n",
+    );
+    let v: Value = serde_json::from_str(&r.ok(&["authority", "show", "--json"], "")).unwrap();
+    assert_eq!(v["clerk_max_discount_pct"], "12.5");
+    // A clerk's 12 % discount now needs no approval, in every session.
+    let o = r.run_with(
+        &[
+            "orders",
+            "create",
+            "--customer",
+            "100001",
+            "--line",
+            "1 LAST-ITEM @ 88",
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let v: Value = serde_json::from_str(&r.ok(
+        &[
+            "audit",
+            "list",
+            "--kind",
+            "authority_changed",
+            "--clerk",
+            "ada",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    let row = &v.as_array().unwrap()[0];
+    assert_eq!(row["clerk"], "ada");
+    assert_eq!(row["detail"]["before"]["clerk"], "5");
+    assert_eq!(row["detail"]["after"]["clerk"], "12.5");
+}
+
+#[test]
+fn an_admin_maps_an_os_login_to_a_clerk() {
+    let r = Run::new();
+    r.ok(
+        &["clerk", "add", "ada", "--role", "admin", "--pin-stdin"],
+        "3333\n",
+    );
+    r.ok(
+        &["clerk", "add", "jan", "--pin-stdin", "--admin", "ada"],
+        "3333\n1234\n",
+    );
+    let o = r.run_with(&["clerk", "map", "jan", "jan.devries"], "");
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert_eq!(
+        r.ok(
+            &[
+                "clerk",
+                "map",
+                "jan",
+                "jan.devries",
+                "--admin",
+                "ada",
+                "--pin-stdin"
+            ],
+            "3333\n"
+        ),
+        "OS user jan.devries is clerk jan without a PIN\n"
+    );
+    assert!(r.ok(&["clerk", "list"], "").contains("OS user jan.devries"));
+    let v: Value = serde_json::from_str(&r.ok(&["clerk", "list", "--json"], "")).unwrap();
+    let jan = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "jan")
+        .unwrap();
+    assert_eq!(jan["os_user"], "jan.devries");
+    r.ok(
+        &["clerk", "unmap", "jan", "--admin", "ada", "--pin-stdin"],
+        "3333\n",
+    );
+    assert!(!r.ok(&["clerk", "list"], "").contains("OS user"));
+    let v: Value = serde_json::from_str(&r.ok(
+        &[
+            "audit",
+            "list",
+            "--kind",
+            "clerk_login_mapped",
+            "--clerk",
+            "ada",
+            "--json",
+        ],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+}

@@ -178,13 +178,33 @@ fn an_approval_below_the_floor_is_typed_into_the_clerks_screen() {
 #[test]
 fn an_os_user_mapped_to_a_clerk_needs_no_pin() {
     let (t, _) = counter_terminal();
+    // The admin maps the login in the database (not in a config file the clerk could edit).
+    let mut store = Store::open(&t.path).unwrap();
+    store
+        .set_clerk_os_user("bram", Some("jan"), "ada", chrono::Utc::now())
+        .unwrap();
+    assert_eq!(
+        store.clerk_for_os_user("jan").unwrap().as_deref(),
+        Some("bram")
+    );
+    assert_eq!(store.clerk_for_os_user("piet").unwrap(), None);
+    // One login is one clerk.
+    let err = store
+        .set_clerk_os_user("ada", Some("jan"), "ada", chrono::Utc::now())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("already clerk bram"), "{err}");
     let mut h = Harness::new(Store::open(&t.path).unwrap(), "jan", d("2026-11-28"));
     let config = orderdesk::config::ClerksConfig {
         require_sign_in: true,
         auto_lock_minutes: 0,
-        os_user_map: [("jan".to_string(), "bram".to_string())].into(),
     };
-    signin::setup(&mut h.app, &config, Default::default(), Some("jan"));
+    signin::setup(
+        &mut h.app,
+        &config,
+        Default::default(),
+        Some(("jan", "bram")),
+    );
     h.pump();
     assert!(!signin::is_locked(&h.app));
     assert_eq!(h.app.clerk, "bram");
@@ -198,9 +218,16 @@ fn an_os_user_mapped_to_a_clerk_needs_no_pin() {
     assert_eq!(rows.last().unwrap().detail["os_user"], "jan");
     // An OS user who is not mapped gets the sign-in screen.
     let mut h = Harness::new(Store::open(&t.path).unwrap(), "piet", d("2026-11-28"));
-    signin::setup(&mut h.app, &config, Default::default(), Some("piet"));
+    signin::setup(&mut h.app, &config, Default::default(), None);
     h.pump();
     assert!(signin::is_locked(&h.app));
+    // A mapping the database does not have signs no one in.
+    let err = Store::open(&t.path)
+        .unwrap()
+        .sign_in_mapped("ada", "jan", chrono::Utc::now())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not mapped to clerk ada"), "{err}");
 }
 
 #[test]

@@ -47,6 +47,24 @@ pub enum ClerkCmd {
         #[arg(long, value_name = "NAME")]
         admin: Option<String>,
     },
+    /// Make an OS login this clerk without a PIN (an SSH login on a depot server)
+    Map {
+        name: String,
+        /// The OS user name (as `id -un` prints it)
+        os_user: String,
+        #[arg(long)]
+        pin_stdin: bool,
+        #[arg(long, value_name = "NAME")]
+        admin: Option<String>,
+    },
+    /// Take a clerk's OS login mapping away: they sign in with their PIN again
+    Unmap {
+        name: String,
+        #[arg(long)]
+        pin_stdin: bool,
+        #[arg(long, value_name = "NAME")]
+        admin: Option<String>,
+    },
     /// The clerks, with role and lock state
     List {
         #[arg(long)]
@@ -81,7 +99,7 @@ pub(super) fn read_pin(from_stdin: bool, prompt: &str, confirm: bool) -> CliResu
 
 /// Who the audit trail names for a change to the clerks: the admin, after their PIN, once an
 /// admin exists; before that (setting up the first clerks) whoever runs the command.
-fn authorize(
+pub(super) fn authorize(
     ctx: &Context,
     store: &mut crate::store::Store,
     admin: Option<&str>,
@@ -170,6 +188,34 @@ pub fn run(ctx: &Context, cmd: ClerkCmd, out: &mut dyn Write) -> CliResult {
             pin_stdin,
             admin,
         } => set_disabled(ctx, &name, false, pin_stdin, admin.as_deref(), out)?,
+        ClerkCmd::Map {
+            name,
+            os_user,
+            pin_stdin,
+            admin,
+        } => {
+            let mut store = ctx.open_store()?;
+            let by = authorize(ctx, &mut store, admin.as_deref(), pin_stdin)?;
+            store
+                .set_clerk_os_user(&name, Some(&os_user), &by, now)
+                .map_err(|e| Failure::new(EXIT_FAILED, e.to_string()))?;
+            writeln!(
+                out,
+                "OS user {} is clerk {} without a PIN",
+                os_user.trim(),
+                name.trim()
+            )?;
+        }
+        ClerkCmd::Unmap {
+            name,
+            pin_stdin,
+            admin,
+        } => {
+            let mut store = ctx.open_store()?;
+            let by = authorize(ctx, &mut store, admin.as_deref(), pin_stdin)?;
+            store.set_clerk_os_user(&name, None, &by, now)?;
+            writeln!(out, "{} signs in with their PIN", name.trim())?;
+        }
         ClerkCmd::List { json } => {
             let store = ctx.open_store()?;
             let clerks = store.clerks()?;
@@ -188,6 +234,9 @@ pub fn run(ctx: &Context, cmd: ClerkCmd, out: &mut dyn Write) -> CliResult {
                     ));
                 } else if c.failed_attempts > 0 {
                     state.push(format!("{} wrong PIN(s)", c.failed_attempts));
+                }
+                if let Some(u) = &c.os_user {
+                    state.push(format!("OS user {u}"));
                 }
                 writeln!(out, "{:<20} {:<10} {}", c.name, c.role, state.join(", "))?;
             }

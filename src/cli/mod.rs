@@ -2,6 +2,7 @@
 //! imports and the depot. Every command takes `--db`, `--config` and `--clerk`.
 
 mod audit;
+mod authority;
 mod clerk;
 mod customers;
 mod demo;
@@ -79,9 +80,12 @@ pub enum Command {
     },
     /// Check the database: SQLite integrity, foreign keys, reserved stock against open orders
     Check,
-    /// Clerks who sign in: add, change PIN, disable, list
+    /// Clerks who sign in: add, change PIN, disable, map an OS login, list
     #[command(subcommand)]
     Clerk(clerk::ClerkCmd),
+    /// Each role's maximum discount: show, or set (an admin)
+    #[command(subcommand)]
+    Authority(authority::AuthorityCmd),
     /// The audit trail: verify the hash chain, list rows
     #[command(subcommand)]
     Audit(audit::AuditCmd),
@@ -226,7 +230,6 @@ impl Context {
 
     pub fn open_store_at(&self, path: &Path) -> CliResult<Store> {
         let mut store = Store::open_with(path, &self.open_options())?;
-        store.set_authority(self.config.authority.limits());
         store.set_actor(&self.clerk);
         Ok(store)
     }
@@ -301,6 +304,7 @@ pub fn run(cli: Cli, db_given: bool) -> CliResult {
         Some(Command::Task(cmd)) => tasks::task(&ctx, cmd, &mut out),
         Some(Command::Tasks(cmd)) => tasks::tasks(&ctx, cmd, &mut out),
         Some(Command::Clerk(cmd)) => clerk::run(&ctx, cmd, &mut out),
+        Some(Command::Authority(cmd)) => authority::run(&ctx, cmd, &mut out),
         Some(Command::Audit(cmd)) => audit::run(&ctx, cmd, &mut out),
         Some(Command::Doctor { single_user }) => doctor::run(&ctx, single_user, &mut out),
         Some(Command::Import { entity, file }) => transfer::import(&ctx, &entity, &file, &mut out),

@@ -29,10 +29,14 @@ pub enum AuditAction {
     ClerkSecretChanged,
     ClerkDisabled,
     ClerkEnabled,
+    /// An admin mapped an OS login to a clerk (or took the mapping away).
+    ClerkLoginMapped,
+    /// An admin changed a role's maximum discount.
+    AuthorityChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::SignIn,
         AuditAction::SignOut,
         AuditAction::SignInFailed,
@@ -44,6 +48,8 @@ impl AuditAction {
         AuditAction::ClerkSecretChanged,
         AuditAction::ClerkDisabled,
         AuditAction::ClerkEnabled,
+        AuditAction::ClerkLoginMapped,
+        AuditAction::AuthorityChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +65,8 @@ impl AuditAction {
             AuditAction::ClerkSecretChanged => "clerk_secret_changed",
             AuditAction::ClerkDisabled => "clerk_disabled",
             AuditAction::ClerkEnabled => "clerk_enabled",
+            AuditAction::ClerkLoginMapped => "clerk_login_mapped",
+            AuditAction::AuthorityChanged => "authority_changed",
         }
     }
 }

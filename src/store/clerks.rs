@@ -5,10 +5,13 @@
 use super::audit::append;
 use super::rows;
 use super::{Result, Store, StoreError};
+use crate::domain::AuthorityLimits;
 use crate::domain::audit::AuditAction;
 use crate::domain::clerk::{self, Attempt, Clerk, LockState, Role, attempt_sign_in};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use serde_json::json;
 
@@ -20,6 +23,8 @@ pub struct ClerkRow {
     pub disabled: bool,
     pub failed_attempts: u32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// The OS login that is this clerk without a PIN (an SSH session on a depot server).
+    pub os_user: Option<String>,
 }
 
 /// A supervisor (or admin) whose PIN was checked just now. Only the store makes one, so an
@@ -94,6 +99,23 @@ pub(super) fn role_of(conn: &Connection, name: &str) -> Result<Option<Role>> {
         .query_row([name.trim()], |r| r.get(0))
         .optional()?;
     role.map(|r| rows::parse(&r, "role")).transpose()
+}
+
+/// Each role's maximum discount from `authority_limits`.
+pub(super) fn authority_limits(conn: &Connection) -> Result<AuthorityLimits> {
+    let mut limits = AuthorityLimits::default();
+    let mut stmt = conn.prepare_cached("SELECT role, max_discount_bp FROM authority_limits")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (role, bp) = row?;
+        let pct = Decimal::new(bp, 2).normalize();
+        match rows::parse::<Role>(&role, "role")? {
+            Role::Clerk => limits.clerk_pct = pct,
+            Role::Supervisor => limits.supervisor_pct = pct,
+            Role::Admin => limits.admin_pct = pct,
+        }
+    }
+    Ok(limits)
 }
 
 fn require(conn: &Connection, name: &str) -> Result<Stored> {
@@ -195,8 +217,9 @@ impl Store {
 
     pub fn clerks(&self) -> Result<Vec<ClerkRow>> {
         let mut stmt = self.conn.prepare(
-            "SELECT name, role, disabled, failed_attempts, locked_until FROM clerks
-             ORDER BY name COLLATE NOCASE",
+            "SELECT c.name, c.role, c.disabled, c.failed_attempts, c.locked_until, l.os_user
+             FROM clerks c LEFT JOIN clerk_logins l ON l.clerk_id = c.id
+             ORDER BY c.name COLLATE NOCASE",
         )?;
         let raw = stmt
             .query_map([], |r| {
@@ -206,20 +229,153 @@ impl Store {
                     r.get::<_, bool>(2)?,
                     r.get::<_, u32>(3)?,
                     r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         raw.into_iter()
-            .map(|(name, role, disabled, failed, until)| {
+            .map(|(name, role, disabled, failed, until, os_user)| {
                 Ok(ClerkRow {
                     name,
                     role: rows::parse(&role, "role")?,
                     disabled,
                     failed_attempts: failed,
                     locked_until: until.as_deref().map(rows::time).transpose()?,
+                    os_user,
                 })
             })
             .collect()
+    }
+
+    /// Maps an OS login to clerk `name` (`None`: takes the mapping away). An SSH session of that
+    /// login is that clerk without a PIN, so only an admin does this (the CLI checks), and it is
+    /// audited. One login is one clerk.
+    pub fn set_clerk_os_user(
+        &mut self,
+        name: &str,
+        os_user: Option<&str>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let os_user = os_user.map(str::trim);
+        if let Some(u) = os_user
+            && (u.is_empty() || u.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            return Err(StoreError::Invalid(format!("'{u}' is not an OS user name")));
+        }
+        self.write(|tx| {
+            let c = require(tx, name)?;
+            let clerk_id: i64 =
+                tx.query_row("SELECT id FROM clerks WHERE name = ?1", [&c.name], |r| {
+                    r.get(0)
+                })?;
+            if let Some(u) = os_user {
+                let other: Option<String> = tx
+                    .query_row(
+                        "SELECT c.name FROM clerk_logins l JOIN clerks c ON c.id = l.clerk_id
+                         WHERE l.os_user = ?1 AND c.id <> ?2",
+                        params![u, clerk_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(other) = other {
+                    return Err(StoreError::Invalid(format!(
+                        "OS user '{u}' is already clerk {other}; unmap it there first"
+                    )));
+                }
+            }
+            tx.execute("DELETE FROM clerk_logins WHERE clerk_id = ?1", [clerk_id])?;
+            if let Some(u) = os_user {
+                tx.execute(
+                    "INSERT INTO clerk_logins (os_user, clerk_id) VALUES (?1, ?2)",
+                    params![u, clerk_id],
+                )?;
+            }
+            append(
+                tx,
+                now,
+                by,
+                AuditAction::ClerkLoginMapped,
+                &c.name,
+                &json!({ "os_user": os_user }),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The clerk an OS login is mapped to, if that clerk may sign in.
+    pub fn clerk_for_os_user(&self, os_user: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT c.name FROM clerk_logins l JOIN clerks c ON c.id = l.clerk_id
+                 WHERE l.os_user = ?1 AND c.disabled = 0",
+            )?
+            .query_row([os_user], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// What each role may give off the resolved price on its own, as the admin set it.
+    pub fn authority_limits(&self) -> Result<AuthorityLimits> {
+        authority_limits(&self.conn)
+    }
+
+    /// Sets each role's maximum discount (an admin's change; the CLI checks, and it is audited).
+    pub fn set_authority_limits(
+        &mut self,
+        limits: &AuthorityLimits,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let bp = |pct: Decimal, role: &str| -> Result<i64> {
+            (pct * Decimal::ONE_HUNDRED)
+                .to_i64()
+                .filter(|bp| {
+                    (0..=10_000).contains(bp) && (pct * Decimal::ONE_HUNDRED).fract().is_zero()
+                })
+                .ok_or_else(|| {
+                    StoreError::Invalid(format!(
+                        "{role}: {pct} % is not a discount from 0 to 100 % (at most two decimals)"
+                    ))
+                })
+        };
+        let rows_bp = [
+            ("clerk", bp(limits.clerk_pct, "clerk")?),
+            ("supervisor", bp(limits.supervisor_pct, "supervisor")?),
+            ("admin", bp(limits.admin_pct, "admin")?),
+        ];
+        if !(rows_bp[0].1 <= rows_bp[1].1 && rows_bp[1].1 <= rows_bp[2].1) {
+            return Err(StoreError::Invalid(
+                "a supervisor may give at least what a clerk may, and an admin at least what a \
+                 supervisor may"
+                    .into(),
+            ));
+        }
+        self.write(|tx| {
+            let before = authority_limits(tx)?;
+            for (role, v) in rows_bp {
+                tx.execute(
+                    "UPDATE authority_limits SET max_discount_bp = ?2 WHERE role = ?1",
+                    params![role, v],
+                )?;
+            }
+            append(
+                tx,
+                now,
+                by,
+                AuditAction::AuthorityChanged,
+                "authority",
+                &json!({
+                    "before": { "clerk": before.clerk_pct.to_string(),
+                                "supervisor": before.supervisor_pct.to_string(),
+                                "admin": before.admin_pct.to_string() },
+                    "after": { "clerk": limits.clerk_pct.normalize().to_string(),
+                               "supervisor": limits.supervisor_pct.normalize().to_string(),
+                               "admin": limits.admin_pct.normalize().to_string() },
+                }),
+            )?;
+            Ok(())
+        })
     }
 
     /// A clerk by name (exact, any case), disabled ones included.
@@ -341,7 +497,7 @@ impl Store {
         })
     }
 
-    /// A clerk whose OS account is mapped to them (`[clerks] os_user_map`) starts a session
+    /// A clerk whose OS account an admin mapped to them (`clerk map`) starts a session
     /// without a PIN: recorded as a sign-in all the same.
     pub fn sign_in_mapped(
         &mut self,
@@ -352,6 +508,13 @@ impl Store {
         let c = require(&self.conn, name)?;
         if c.disabled {
             return Err(StoreError::Invalid(format!("clerk {} is disabled", c.name)));
+        }
+        if self.clerk_for_os_user(os_user)?.as_deref() != Some(c.name.as_str()) {
+            return Err(StoreError::Invalid(format!(
+                "OS user '{os_user}' is not mapped to clerk {}: an admin maps it with \
+                 `orderdesk clerk map {} {os_user}`",
+                c.name, c.name
+            )));
         }
         self.write(|tx| {
             append(

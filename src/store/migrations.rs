@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     V6_CLERKS_AUDIT,
     V7_DRAFT_APPROVALS,
     V8_PRODUCT_CODE_NOCASE,
+    V9_POLICY_IN_THE_DATABASE,
 ];
 
 const V1_BASE: &str = r#"
@@ -412,4 +413,19 @@ CREATE INDEX IF NOT EXISTS draft_approvals_draft ON draft_approvals(draft_id);
 /// make `CASE1` and `case1` two products.
 const V8_PRODUCT_CODE_NOCASE: &str = r#"
 CREATE UNIQUE INDEX IF NOT EXISTS products_code_nocase ON products(code COLLATE NOCASE);
+"#;
+
+/// What may not be in a clerk's own config file, because it decides authority: which OS login is
+/// which clerk without a PIN, and each role's maximum discount. Kept here, set by an admin.
+const V9_POLICY_IN_THE_DATABASE: &str = r#"
+CREATE TABLE IF NOT EXISTS clerk_logins (
+    os_user TEXT PRIMARY KEY,
+    clerk_id INTEGER NOT NULL UNIQUE REFERENCES clerks(id)
+);
+CREATE TABLE IF NOT EXISTS authority_limits (
+    role TEXT PRIMARY KEY CHECK (role IN ('clerk', 'supervisor', 'admin')),
+    max_discount_bp INTEGER NOT NULL CHECK (max_discount_bp BETWEEN 0 AND 10000)
+);
+INSERT OR IGNORE INTO authority_limits (role, max_discount_bp)
+    VALUES ('clerk', 500), ('supervisor', 1500), ('admin', 10000);
 "#;

@@ -44,7 +44,7 @@ pub use orders::{
 pub use tasks::{CallEnd, NewTask, VALUED_CUSTOMERS};
 
 use crate::domain::authority::NeedsApproval;
-use crate::domain::{AuthorityLimits, MoneyError, UnitPrice};
+use crate::domain::{MoneyError, UnitPrice};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -137,8 +137,6 @@ pub struct Store {
     options: OpenOptions,
     /// Write transactions since this connection last folded the WAL into the database.
     writes_since_checkpoint: u32,
-    /// The discount each role may give on its own (`[authority]` in the config).
-    authority: AuthorityLimits,
     /// Who the audit trail names for writes that carry no clerk of their own (imports).
     actor: String,
 }
@@ -249,20 +247,10 @@ impl Store {
             path: path.to_path_buf(),
             options: options.clone(),
             writes_since_checkpoint: 0,
-            authority: AuthorityLimits::default(),
             actor: crate::clerk::current(None, ""),
         };
         store.migrate()?;
         Ok(store)
-    }
-
-    /// Sets the limits every commit on this connection is checked against.
-    pub fn set_authority(&mut self, limits: AuthorityLimits) {
-        self.authority = limits;
-    }
-
-    pub fn authority(&self) -> &AuthorityLimits {
-        &self.authority
     }
 
     /// Sets who the audit trail names for imports made on this connection.

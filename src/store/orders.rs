@@ -873,7 +873,9 @@ impl Store {
     /// Commits an order, reserving stock in the same transaction that re-checks availability, so
     /// that clerks in several processes can never together reserve more than is on hand.
     pub fn commit_order(&mut self, new: &NewOrder, now: DateTime<Utc>) -> Result<CommittedOrder> {
-        let mut plan = plan(&self.conn, new, &self.authority, now)?;
+        // The limits as the admin set them, read for this commit: another session's change counts.
+        let limits = clerks::authority_limits(&self.conn)?;
+        let mut plan = plan(&self.conn, new, &limits, now)?;
         let (number, short) = self.write(|tx| {
             recheck_credit(tx, new, &mut plan, now)?;
             reserve_and_insert(tx, new, &plan, now)

@@ -32,6 +32,13 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
         .map_err(|e| Failure::new(crate::cli::EXIT_USAGE, e.to_string()))?;
     // Open the database before taking over the terminal, so its errors print plainly.
     let store = ctx.open_existing_at(db)?;
+    // Who this OS login is (by user id) and what each role may give: from the database, set by
+    // an admin, never from the clerk's own config file.
+    let limits = store.authority_limits()?;
+    let mapped = match crate::clerk::os_user() {
+        Some(u) => store.clerk_for_os_user(&u)?.map(|c| (u, c)),
+        None => None,
+    };
     let today = chrono::Local::now().date_naive();
     let (events_tx, events) = mpsc::channel::<Event>();
     let (requests_tx, requests_rx) = mpsc::channel::<Request>();
@@ -94,12 +101,11 @@ pub fn run(ctx: &Context, db: &std::path::Path) -> CliResult {
     app.home_country = ctx.config.telephony.home_country.clone();
     // The queue's clocks move once a second, and only while the screen shows any.
     let mut next_tick = std::time::Instant::now() + TICK;
-    let os_user = crate::clerk::os_user();
     super::app::signin::setup(
         &mut app,
         &ctx.config.clerks,
-        ctx.config.authority.limits(),
-        os_user.as_deref(),
+        limits,
+        mapped.as_ref().map(|(u, c)| (u.as_str(), c.as_str())),
     );
     let mut exit_note: Option<String> = None;
     loop {

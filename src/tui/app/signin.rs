@@ -108,21 +108,20 @@ pub fn configure(app: &mut App, require_sign_in: bool, auto_lock_minutes: u32) {
     app.request(Request::Auth(AuthRequest::LoadClerks));
 }
 
-/// Sets up a screen from the `[clerks]` config: an OS user in `os_user_map` is that clerk at
-/// once; otherwise a shared terminal starts at the sign-in screen.
+/// Sets up a screen from the `[clerks]` config and the database: an OS login an admin mapped to
+/// a clerk (`mapped`: OS user, clerk) is that clerk at once; otherwise a shared terminal starts
+/// at the sign-in screen. `limits`: the roles' discounts as the database has them.
 pub fn setup(
     app: &mut App,
     config: &crate::config::ClerksConfig,
     limits: AuthorityLimits,
-    os_user: Option<&str>,
+    mapped: Option<(&str, &str)>,
 ) {
     app.session.limits = limits;
     configure(app, config.require_sign_in, config.auto_lock_minutes);
-    if let Some((user, clerk)) =
-        os_user.and_then(|u| config.os_user_map.get(u).map(|c| (u, c.clone())))
-    {
+    if let Some((user, clerk)) = mapped {
         app.session.signin = None;
-        sign_in_mapped(app, &clerk, user);
+        sign_in_mapped(app, clerk, user);
     }
 }
 
