@@ -807,3 +807,58 @@ fn taking_the_next_call_ends_the_one_on_screen_or_parks_its_order() {
     assert_eq!(parked.kind, TaskKind::Parked);
     assert!(anna.app.queue.rows().any(|(t, _)| t.id == second.id));
 }
+
+#[test]
+fn another_clerks_task_is_closed_only_with_a_supervisors_pin_and_parked_orders_stay_private() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    store
+        .add_clerk(
+            "sam",
+            orderdesk::domain::clerk::Role::Supervisor,
+            &orderdesk::domain::clerk::hash_secret("2468").unwrap(),
+            "setup",
+            Utc::now(),
+        )
+        .unwrap();
+    let mut draft = store.create_draft("100001", None, "anna", now()).unwrap();
+    draft.parked = true;
+    store.save_draft(&draft, "12 bo", now()).unwrap();
+    drop(store);
+    let (_, out, _) = cli(&t, &["task", "add", "--kind", "question", "voorraad M8?"]);
+    let id = out.trim().to_string();
+    assert_eq!(cli(&t, &["--clerk", "anna", "task", "take", &id]).0, 0);
+    // bert cannot close anna's task on his own …
+    let (code, _, err) = cli(&t, &["--clerk", "bert", "task", "done", &id]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("anna's, not yours") && err.contains("--supervisor"),
+        "{err}"
+    );
+    // … a supervisor can, with the PIN.
+    let with_pin = |pin: &str| {
+        let mut c = orderdesk_cmd(t.dir.path())
+            .args(["--db", t.path.to_str().unwrap(), "--clerk", "bert"])
+            .args(["task", "abandon", &id, "--supervisor", "sam", "--pin-stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        c.stdin.take().unwrap().write_all(pin.as_bytes()).unwrap();
+        c.wait_with_output().unwrap()
+    };
+    let o = with_pin("0000\n");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("wrong PIN"));
+    let o = with_pin("2468\n");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // anna's parked order is hers: bert's list does not show it, unless he asks for --all.
+    let (_, out, _) = cli(&t, &["--clerk", "bert", "tasks", "list"]);
+    assert!(!out.contains("parked"), "{out}");
+    let (_, out, _) = cli(&t, &["--clerk", "bert", "tasks", "list", "--all"]);
+    assert!(out.contains("parked"), "{out}");
+    let (_, out, _) = cli(&t, &["--clerk", "anna", "tasks", "list"]);
+    assert!(out.contains("parked"), "{out}");
+}

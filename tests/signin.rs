@@ -247,6 +247,26 @@ fn without_clerks_the_lock_key_does_not_lock_anyone_out() {
 }
 
 #[test]
+fn a_price_typed_with_the_line_beyond_authority_is_approved_on_the_spot() {
+    let (t, mut h) = counter_terminal();
+    h.keys("bram<Enter>2222<Enter>").unwrap();
+    // 12 % off, typed with the line: the approval opens at once, as for `p`.
+    h.keys("jans<Enter>1 LAST-ITEM @ 88<Enter>").unwrap();
+    assert!(h.app.session.approval.is_some(), "{}", message(&h));
+    h.keys("sam<Enter>3333<Enter>regular customer<Enter>")
+        .unwrap();
+    assert_eq!(message(&h), "approved by sam");
+    // Below the floor too: kept on the draft, the approval asked (an admin's role covers it).
+    h.keys("1 M8-BOLT @ 0,01<Enter>").unwrap();
+    assert!(h.app.session.approval.is_some(), "{}", message(&h));
+    h.keys("<Esc>").unwrap();
+    // Esc keeps the line; F10 asks again and nothing is committed without it.
+    h.keys("<F10>").unwrap();
+    assert!(h.app.session.approval.is_some(), "{}", message(&h));
+    assert_eq!(Store::open(&t.path).unwrap().count_orders().unwrap(), 0);
+}
+
+#[test]
 fn a_discount_beyond_the_clerks_limit_is_approved_on_the_spot() {
     let (t, mut h) = counter_terminal();
     h.keys("bram<Enter>2222<Enter>").unwrap();

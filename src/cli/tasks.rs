@@ -1,12 +1,12 @@
 //! `orderdesk call incoming|ended` (the PBX hook), `orderdesk task add|take|release|done|abandon`
 //! and `orderdesk tasks list`.
 
-use super::{CliResult, Context, EXIT_USAGE, Failure};
+use super::{CliResult, Context, EXIT_FAILED, EXIT_USAGE, Failure};
 use crate::domain::phone;
 use crate::domain::queue::rank;
 use crate::domain::task::{Task, TaskKind, TaskStatus, parse_due};
-use crate::store::{CallEnd, NewTask, Store};
-use chrono::Utc;
+use crate::store::{CallEnd, NewTask, Store, StoreError};
+use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use serde::Serialize;
 use std::io::Write;
@@ -51,18 +51,36 @@ pub enum TaskCmd {
     Take { id: i64 },
     /// Give a task you took back to the queue
     Release { id: i64 },
-    /// Mark a task done
-    Done { id: i64 },
+    /// Mark a task done (a waiting one, or one you have; another clerk's needs --supervisor)
+    Done {
+        id: i64,
+        /// Close a task another clerk has: a supervisor, whose PIN is asked (or read from stdin)
+        #[arg(long, value_name = "NAME")]
+        supervisor: Option<String>,
+        #[arg(long)]
+        pin_stdin: bool,
+    },
     /// Drop a task without doing it (a duplicate, a withdrawn question)
-    Abandon { id: i64 },
+    Abandon {
+        id: i64,
+        /// Drop a task another clerk has: a supervisor, whose PIN is asked (or read from stdin)
+        #[arg(long, value_name = "NAME")]
+        supervisor: Option<String>,
+        #[arg(long)]
+        pin_stdin: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum TasksCmd {
-    /// The open tasks, in queue order, with their score and why
+    /// The open tasks, in queue order, with their score and why (another clerk's parked orders
+    /// are theirs: shown only with --all)
     List {
         #[arg(long)]
         json: bool,
+        /// Also other clerks' parked orders
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -185,17 +203,47 @@ pub fn task(ctx: &Context, cmd: TaskCmd, out: &mut dyn Write) -> CliResult {
         }
         TaskCmd::Take { id } => ctx.open_store()?.claim_task(id, clerk, now)?,
         TaskCmd::Release { id } => ctx.open_store()?.release_task(id, clerk, now)?,
-        TaskCmd::Done { id } => {
-            ctx.open_store()?
-                .finish_task(id, TaskStatus::Done, clerk, true, now)?
-        }
-        TaskCmd::Abandon { id } => {
-            ctx.open_store()?
-                .finish_task(id, TaskStatus::Abandoned, clerk, true, now)?
-        }
+        TaskCmd::Done {
+            id,
+            supervisor,
+            pin_stdin,
+        } => finish(ctx, id, TaskStatus::Done, supervisor, pin_stdin, now)?,
+        TaskCmd::Abandon {
+            id,
+            supervisor,
+            pin_stdin,
+        } => finish(ctx, id, TaskStatus::Abandoned, supervisor, pin_stdin, now)?,
     };
     writeln!(out, "{}", describe(&t))?;
     Ok(())
+}
+
+/// Closes a task: the clerk's own or a waiting one; another clerk's only with a supervisor's PIN.
+fn finish(
+    ctx: &Context,
+    id: i64,
+    status: TaskStatus,
+    supervisor: Option<String>,
+    pin_stdin: bool,
+    now: DateTime<Utc>,
+) -> CliResult<Task> {
+    let mut store = ctx.open_store()?;
+    let Some(name) = supervisor else {
+        return store
+            .finish_task(id, status, &ctx.clerk, false, now)
+            .map_err(|e| match e {
+                StoreError::Invalid(m) if m.contains("not yours") => Failure::new(
+                    EXIT_FAILED,
+                    format!("{m}: a supervisor closes it with --supervisor NAME (their PIN)"),
+                ),
+                e => e.into(),
+            });
+    };
+    let pin = super::clerk::read_pin(pin_stdin, &format!("PIN of {name}"), false)?;
+    let approver = store
+        .verify_approver(&name, &pin, now)?
+        .map_err(|why| Failure::new(EXIT_FAILED, why))?;
+    Ok(store.finish_task(id, status, approver.name(), true, now)?)
 }
 
 /// The open tasks in queue order, scored now.
@@ -224,9 +272,18 @@ pub fn ranked(ctx: &Context, store: &Store) -> CliResult<Vec<TaskJson>> {
 
 pub fn tasks(ctx: &Context, cmd: TasksCmd, out: &mut dyn Write) -> CliResult {
     match cmd {
-        TasksCmd::List { json } => {
+        TasksCmd::List { json, all } => {
             let store = ctx.open_store()?;
-            let list = ranked(ctx, &store)?;
+            let mut list = ranked(ctx, &store)?;
+            if !all {
+                // A parked order is its clerk's until they come back (as on the screen).
+                list.retain(|t| {
+                    t.status != TaskStatus::Parked
+                        || t.claimed_by
+                            .as_deref()
+                            .is_none_or(|c| c.eq_ignore_ascii_case(&ctx.clerk))
+                });
+            }
             if json {
                 return super::json::print(out, &list);
             }

@@ -473,17 +473,24 @@ fn new_line(app: &mut App, facts: LineFacts, new: NewLine) {
         app.error(format!("{}: {e}", facts.product.code));
         return;
     }
-    let (unit_price, source) = match price {
-        Some(p) if p != facts.resolved.price => {
-            if let Err(e) = crate::domain::pricing::check_negotiated(&facts.resolved.band, p) {
+    // A price typed with the line (`12 CODE @ 0,30`) is treated as one set with `p`: nothing but
+    // a price of zero or less is refused here; beyond authority or below the floor, the
+    // supervisor's approval is asked at once (signin::price_set), and the commit checks again.
+    let negotiated = price.filter(|p| *p != facts.resolved.price);
+    let (unit_price, source) = match negotiated {
+        Some(p) => {
+            if let Err(e @ crate::domain::pricing::NegotiationError::NotPositive) =
+                crate::domain::pricing::check_negotiated(&facts.resolved.band, p)
+            {
                 give_back(app, &text);
                 app.error(format!("{}: {e}", facts.product.code));
                 return;
             }
             (p, crate::domain::pricing::PriceSource::Negotiated)
         }
-        _ => (facts.resolved.price, facts.resolved.source),
+        None => (facts.resolved.price, facts.resolved.source),
     };
+    let band = facts.resolved.band.clone();
     let Some(o) = &mut app.order else { return };
     let line = DraftLine {
         product_code: facts.product.code.clone(),
@@ -501,12 +508,16 @@ fn new_line(app: &mut App, facts: LineFacts, new: NewLine) {
     o.draft.lines.push(line);
     o.facts.push(Some(facts));
     let index = o.draft.lines.len() - 1;
+    let code = o.draft.lines[index].product_code.clone();
     save(app);
     super::crosssell::refresh(app);
     if needs_alternatives {
         alternatives::open(app, index);
     } else {
         app.message = None;
+    }
+    if let Some(p) = negotiated {
+        super::signin::price_set(app, index, &code, &band, p);
     }
 }
 
