@@ -8,8 +8,19 @@ use std::io::Write;
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// Check the hash chain: exit 0 when intact, 1 naming the first changed or missing row
+    /// Check the hash chain and the append-only triggers: exit 0 when intact, 1 naming the first
+    /// changed or missing row, or a dropped trigger
     Verify,
+    /// Re-create the append-only triggers after they were dropped or changed (an admin, whose PIN
+    /// is asked; recorded in the trail)
+    RestoreGuards {
+        /// Read the admin's PIN from standard input
+        #[arg(long)]
+        pin_stdin: bool,
+        /// The admin who authorizes this (needed once an admin exists)
+        #[arg(long, value_name = "NAME")]
+        admin: Option<String>,
+    },
     /// Audit rows, oldest first
     List {
         /// From this date on (YYYY-MM-DD, UTC)
@@ -31,8 +42,24 @@ pub enum AuditCmd {
 }
 
 pub fn run(ctx: &Context, cmd: AuditCmd, out: &mut dyn Write) -> CliResult {
-    let store = ctx.open_store()?;
+    let mut store = ctx.open_store()?;
     match cmd {
+        AuditCmd::RestoreGuards { pin_stdin, admin } => {
+            let by = super::clerk::authorize(ctx, &mut store, admin.as_deref(), pin_stdin)?;
+            let found = store.restore_audit_guards(chrono::Utc::now(), &by)?;
+            if found.is_empty() {
+                writeln!(out, "the append-only triggers are in place; nothing to do")?;
+            } else {
+                for why in &found {
+                    writeln!(out, "restored: {why}")?;
+                }
+                writeln!(
+                    out,
+                    "rows may have been changed or deleted while they were gone: run `orderdesk audit verify` and compare with a backup"
+                )?;
+            }
+            Ok(())
+        }
         AuditCmd::Verify => match store.verify_audit()? {
             AuditVerdict::Intact { rows, last_hash } => {
                 writeln!(out, "{rows} rows, chain intact (last hash {last_hash})")?;
@@ -41,6 +68,13 @@ pub fn run(ctx: &Context, cmd: AuditCmd, out: &mut dyn Write) -> CliResult {
             AuditVerdict::Broken(b) => Err(Failure::new(
                 EXIT_FAILED,
                 format!("audit trail broken at row {}: {}", b.id, b.why),
+            )),
+            AuditVerdict::Unguarded { rows, faults } => Err(Failure::new(
+                EXIT_FAILED,
+                format!(
+                    "audit trail not protected: {}; the {rows} rows chain up, but rows at the end may have been deleted. An admin re-creates the triggers with `orderdesk audit restore-guards --admin NAME`",
+                    faults.join("; ")
+                ),
             )),
         },
         AuditCmd::List {

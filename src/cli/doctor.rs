@@ -88,6 +88,18 @@ pub fn run(ctx: &Context, single_user: bool, out: &mut dyn Write) -> CliResult {
             } else {
                 "integrity_check"
             };
+            if h.audit_guard_faults.is_empty() {
+                r.ok("audit trail append-only (triggers in place)")?;
+            }
+            for why in &h.audit_guard_faults {
+                r.fix(
+                    &format!("audit trail: {why}"),
+                    &format!(
+                        "an admin runs `orderdesk audit restore-guards --admin NAME --db {}`, then `orderdesk audit verify`",
+                        db.display()
+                    ),
+                )?;
+            }
             if h.integrity == ["ok"] {
                 r.ok(&format!("PRAGMA {check}: ok"))?;
             } else {

@@ -33,10 +33,12 @@ pub enum AuditAction {
     ClerkLoginMapped,
     /// An admin changed a role's maximum discount.
     AuthorityChanged,
+    /// An admin re-created the audit table's append-only triggers after they were dropped.
+    AuditGuardsRestored,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::SignIn,
         AuditAction::SignOut,
         AuditAction::SignInFailed,
@@ -50,6 +52,7 @@ impl AuditAction {
         AuditAction::ClerkEnabled,
         AuditAction::ClerkLoginMapped,
         AuditAction::AuthorityChanged,
+        AuditAction::AuditGuardsRestored,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl AuditAction {
             AuditAction::ClerkEnabled => "clerk_enabled",
             AuditAction::ClerkLoginMapped => "clerk_login_mapped",
             AuditAction::AuthorityChanged => "authority_changed",
+            AuditAction::AuditGuardsRestored => "audit_guards_restored",
         }
     }
 }

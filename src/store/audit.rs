@@ -28,11 +28,68 @@ pub struct AuditFilter {
     pub limit: usize,
 }
 
-/// What `verify` found: the number of rows and the last hash, or the first broken row.
+/// What `verify` found: the number of rows and the last hash, or the first broken row; or an
+/// intact chain whose append-only triggers were dropped or changed behind the program's back (so
+/// rows at the end could have been deleted without a trace).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditVerdict {
     Intact { rows: u64, last_hash: String },
     Broken(ChainBreak),
+    Unguarded { rows: u64, faults: Vec<String> },
+}
+
+/// The triggers that make the audit table append-only, as SQLite keeps their text in
+/// `sqlite_master` (the schema migration creates them; `restore_audit_guards` re-creates them).
+const AUDIT_GUARDS: [(&str, &str); 2] = [
+    (
+        "audit_no_update",
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be changed');
+END",
+    ),
+    (
+        "audit_no_delete",
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be deleted');
+END",
+    ),
+];
+
+/// The statement text with its whitespace runs made single spaces, for comparing trigger texts.
+fn squeeze(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Each append-only trigger that is missing or not the one orderdesk created.
+pub(crate) fn guard_faults(conn: &Connection) -> Result<Vec<(&'static str, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+    )?;
+    let mut faults = Vec::new();
+    for (name, sql) in AUDIT_GUARDS {
+        let found: Option<(String, Option<String>)> = stmt
+            .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match found {
+            None => faults.push((
+                name,
+                format!("trigger {name} is missing (dropped outside orderdesk)"),
+            )),
+            Some((table, text))
+                if !table.eq_ignore_ascii_case("audit")
+                    || squeeze(text.as_deref().unwrap_or("")) != squeeze(sql) =>
+            {
+                faults.push((
+                    name,
+                    format!("trigger {name} was changed outside orderdesk"),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(faults)
 }
 
 /// Appends a row. Must run inside a write transaction (`BEGIN IMMEDIATE`): reading the last
@@ -101,7 +158,46 @@ impl Store {
         self.write(|tx| append(tx, now, clerk, action, subject, detail))
     }
 
-    /// Walks the whole chain in id order, holding one row at a time.
+    /// What is wrong with the audit table's append-only triggers (empty when both are in place).
+    pub fn audit_guard_faults(&self) -> Result<Vec<String>> {
+        Ok(guard_faults(&self.conn)?
+            .into_iter()
+            .map(|(_, why)| why)
+            .collect())
+    }
+
+    /// Re-creates the append-only triggers that are missing or changed, and records that in the
+    /// audit trail (`audit_guards_restored`, naming them). Returns what was wrong.
+    pub fn restore_audit_guards(&mut self, now: DateTime<Utc>, by: &str) -> Result<Vec<String>> {
+        self.write(|tx| {
+            let faults = guard_faults(tx)?;
+            if faults.is_empty() {
+                return Ok(Vec::new());
+            }
+            for (name, _) in &faults {
+                tx.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
+                let sql = AUDIT_GUARDS
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, sql)| *sql)
+                    .unwrap_or_default();
+                tx.execute_batch(sql)?;
+            }
+            let whys: Vec<String> = faults.into_iter().map(|(_, why)| why).collect();
+            append(
+                tx,
+                now,
+                by,
+                AuditAction::AuditGuardsRestored,
+                "audit",
+                &serde_json::json!({ "found": whys }),
+            )?;
+            Ok(whys)
+        })
+    }
+
+    /// Walks the whole chain in id order, holding one row at a time; an intact chain is then
+    /// checked for its append-only triggers.
     pub fn verify_audit(&self) -> Result<AuditVerdict> {
         let mut stmt = self.conn.prepare(
             "SELECT id, at, clerk, kind, subject, detail, prev_hash, hash FROM audit ORDER BY id",
@@ -138,6 +234,13 @@ impl Store {
             if let Err(b) = v.push(&link, &hash) {
                 return Ok(AuditVerdict::Broken(b));
             }
+        }
+        let faults = self.audit_guard_faults()?;
+        if !faults.is_empty() {
+            return Ok(AuditVerdict::Unguarded {
+                rows: v.rows(),
+                faults,
+            });
         }
         Ok(AuditVerdict::Intact {
             rows: v.rows(),

@@ -15,6 +15,9 @@ pub struct FileHealth {
     /// Whether the quick check was run instead of the full one (big files).
     pub quick: bool,
     pub schema_version: i64,
+    /// What is wrong with the audit table's append-only triggers (empty: both in place; not
+    /// checked on a database without an audit table yet).
+    pub audit_guard_faults: Vec<String>,
 }
 
 /// Above this size the full integrity check takes minutes; the quick check skips the index
@@ -47,7 +50,21 @@ pub fn file_health(path: &Path) -> Result<FileHealth> {
     let integrity = stmt
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let has_audit: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit')",
+        [],
+        |r| r.get(0),
+    )?;
+    let audit_guard_faults = if has_audit {
+        super::audit::guard_faults(&conn)?
+            .into_iter()
+            .map(|(_, why)| why)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(FileHealth {
+        audit_guard_faults,
         journal_mode,
         sqlite_version: rusqlite::version().to_string(),
         integrity,
