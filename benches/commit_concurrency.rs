@@ -39,9 +39,11 @@ fn child(path: &str, n: usize, seed: usize) {
     let mut store = Store::open_with(std::path::Path::new(path), &options).expect("open");
     let customers = store.sample_customer_numbers(500).expect("customers");
     let products = store.sample_product_codes(2000).expect("products");
+    let approval = support::standing_approval(&mut store);
     for k in 0..n + warmup {
         let i = k * 4 + seed;
-        let order = support::five_line_order(&customers, &products, i, &format!("bench{seed}"));
+        let mut order = support::five_line_order(&customers, &products, i, &format!("bench{seed}"));
+        order.approvals = vec![approval.clone()];
         let started = Instant::now();
         store
             .commit_order(&order, chrono::Utc::now())

@@ -35,6 +35,7 @@ fn benches(c: &mut Criterion) {
     let mut store = Store::open(&path).expect("open");
     let customers = store.sample_customer_numbers(500).expect("customers");
     let products = store.sample_product_codes(2000).expect("products");
+    let approval = support::standing_approval(&mut store);
     let today = support::today();
     let mut i = 0usize;
     c.bench_function("store/price_for", |b| {
@@ -51,7 +52,8 @@ fn benches(c: &mut Criterion) {
     c.bench_function("store/commit_5_line_order", |b| {
         b.iter(|| {
             k += 1;
-            let order = support::five_line_order(&customers, &products, k, "bench");
+            let mut order = support::five_line_order(&customers, &products, k, "bench");
+            order.approvals = vec![approval.clone()];
             store
                 .commit_order(&order, chrono::Utc::now())
                 .expect("commit")

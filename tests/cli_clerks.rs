@@ -44,6 +44,18 @@ impl Run {
     }
 }
 
+/// `audit list --kind KIND --json`, run without `--clerk` (which would filter by clerk there).
+fn audit_of_kind(r: &Run, kind: &str) -> Value {
+    let o = orderdesk_cmd(r.t.dir.path())
+        .arg("--db")
+        .arg(&r.t.path)
+        .args(["audit", "list", "--kind", kind, "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", err(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -198,6 +210,79 @@ fn audit_verify_names_the_row_changed_with_plain_sql() {
     // A bad --since is bad usage.
     let o = r.run_with(&["audit", "list", "--since", "yesterday"], "");
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_dropped_or_defused_audit_trigger_is_found_and_an_admin_restores_it() {
+    let r = Run::new();
+    r.ok(
+        &["clerk", "add", "ada", "--role", "admin", "--pin-stdin"],
+        "9999\n",
+    );
+    r.ok(&["audit", "verify"], "");
+    // Behind the program's back: the delete guard dropped, the last row deleted; the update guard
+    // replaced by one that never fires.
+    let raw = rusqlite::Connection::open(&r.t.path).unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER audit_no_delete;
+         DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);
+         DROP TRIGGER audit_no_update;
+         CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN 0
+         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be changed'); END;",
+    )
+    .unwrap();
+    drop(raw);
+    let o = r.run_with(&["audit", "verify"], "");
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert!(e.contains("audit trail not protected"), "{e}");
+    assert!(e.contains("trigger audit_no_delete is missing"), "{e}");
+    assert!(e.contains("trigger audit_no_update was changed"), "{e}");
+    assert!(e.contains("orderdesk audit restore-guards"), "{e}");
+    let o = r.run_with(&["doctor", "--single-user"], "");
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("audit trail: trigger audit_no_delete is missing"),
+        "{out}"
+    );
+    assert!(out.contains("audit restore-guards --admin NAME"), "{out}");
+    // Only an admin restores them; a wrong PIN changes nothing.
+    let o = r.run_with(
+        &["audit", "restore-guards", "--admin", "ada", "--pin-stdin"],
+        "0000\n",
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert_eq!(r.run_with(&["audit", "verify"], "").status.code(), Some(1));
+    let out = r.ok(
+        &["audit", "restore-guards", "--admin", "ada", "--pin-stdin"],
+        "9999\n",
+    );
+    assert!(
+        out.contains("restored: trigger audit_no_delete is missing"),
+        "{out}"
+    );
+    assert!(
+        out.contains("restored: trigger audit_no_update was changed"),
+        "{out}"
+    );
+    assert!(r.ok(&["audit", "verify"], "").contains("chain intact"));
+    let out = r.ok(&["doctor", "--single-user"], "");
+    assert!(out.contains("ok    audit trail append-only"), "{out}");
+    let rows = audit_of_kind(&r, "audit_guards_restored");
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    assert_eq!(rows[0]["clerk"], "ada");
+    // Restored, they refuse again.
+    let raw = rusqlite::Connection::open(&r.t.path).unwrap();
+    assert!(raw.execute("DELETE FROM audit", []).is_err());
+    assert!(raw.execute("UPDATE audit SET clerk = 'x'", []).is_err());
+    assert_eq!(
+        r.ok(
+            &["audit", "restore-guards", "--admin", "ada", "--pin-stdin"],
+            "9999\n"
+        ),
+        "the append-only triggers are in place; nothing to do\n"
+    );
 }
 
 #[cfg(unix)]
@@ -508,4 +593,124 @@ fn an_admin_maps_an_os_login_to_a_clerk() {
     ))
     .unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn an_import_beyond_a_clerks_authority_needs_a_supervisors_approval() {
+    let r = Run::new();
+    r.ok(
+        &["clerk", "add", "sam", "--role", "supervisor", "--pin-stdin"],
+        "2468\n",
+    );
+    r.ok(&["clerk", "add", "bo", "--pin-stdin"], "1357\n");
+    let dir = r.t.dir.path();
+    // M8-BOLT costs 0,20 with a 10 % minimum margin: its floor is 0,22.
+    let prices = dir.join("prices.csv");
+    std::fs::write(
+        &prices,
+        "kind,customer,product,min_quantity,price,valid_from\n\
+         agreement,100001,M8-BOLT,,0.30,2026-01-01\n\
+         agreement,100002,M8-BOLT,,0.21,2026-01-01\n\
+         quantity_break,,M8-BOLT,1000,0.215,\n",
+    )
+    .unwrap();
+    let file = prices.to_str().unwrap();
+    let before = r.ok(&["export", "prices"], "");
+    let o = r.run_with(&["import", "prices", file], "");
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert!(
+        e.contains(&format!(
+            "{file}:3: price: 0,21 is below the floor 0,22 of M8-BOLT (cost + minimum margin): beyond a clerk's authority; a supervisor approves the file with --approve-by NAME --reason TEXT"
+        )),
+        "{e}"
+    );
+    assert!(
+        e.contains(&format!("{file}:4: price: 0,215 is below")),
+        "{e}"
+    );
+    assert!(!e.contains(&format!("{file}:2:")), "{e}");
+    assert_eq!(r.ok(&["export", "prices"], ""), before);
+    // A clerk cannot approve, nor a supervisor with a wrong PIN; an empty reason is bad usage.
+    let approve = |who: &str, reason: &str, pin: &str| {
+        r.run_with(
+            &[
+                "import",
+                "prices",
+                file,
+                "--approve-by",
+                who,
+                "--reason",
+                reason,
+            ],
+            pin,
+        )
+    };
+    let o = approve("bo", "year deal", "1357\n");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("only a supervisor or an admin may approve"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(approve("sam", "year deal", "0000\n").status.code(), Some(1));
+    assert_eq!(approve("sam", " ", "2468\n").status.code(), Some(2));
+    assert_eq!(r.ok(&["export", "prices"], ""), before);
+    let o = approve("sam", "year deal", "2468\n");
+    assert!(o.status.success(), "{}", err(&o));
+    let after = r.ok(&["export", "prices"], "");
+    assert!(after.contains("agreement,100002,M8-BOLT,,,0.21"), "{after}");
+    let rows = audit_of_kind(&r, "approval");
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["clerk"], "sam");
+    assert_eq!(
+        rows[0]["subject"],
+        "agreement of 100002 for M8-BOLT from 2026-01-01"
+    );
+    assert_eq!(rows[0]["detail"]["scope"], "import");
+    assert_eq!(rows[0]["detail"]["clerk"], "anna");
+    assert_eq!(rows[0]["detail"]["reason"], "year deal");
+
+    // Unblocking a customer or raising a credit limit is a credit decision.
+    let customers = dir.join("customers.csv");
+    std::fs::write(
+        &customers,
+        "number,name,country,blocked,credit_limit\n\
+         100003,Wanbetaler B.V.,NL,no,0\n\
+         100001,Bouwbedrijf Jansen B.V.,NL,no,15000\n\
+         100009,Nieuwe Klant B.V.,NL,no,2500\n",
+    )
+    .unwrap();
+    let file = customers.to_str().unwrap();
+    let o = r.run_with(&["import", "customers", file], "");
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert!(
+        e.contains(&format!("{file}:2: blocked: unblocks customer 100003")),
+        "{e}"
+    );
+    assert!(
+        e.contains(&format!(
+            "{file}:3: credit_limit: raises the credit limit of 100001 from"
+        )),
+        "{e}"
+    );
+    assert!(!e.contains(&format!("{file}:4:")), "{e}");
+    let o = r.run_with(
+        &[
+            "import",
+            "customers",
+            file,
+            "--approve-by",
+            "sam",
+            "--reason",
+            "paid up",
+        ],
+        "2468\n",
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let c: Value =
+        serde_json::from_str(&r.ok(&["customers", "show", "100003", "--json"], "")).unwrap();
+    assert_eq!(c["blocked"], false, "{c}");
 }

@@ -5,7 +5,7 @@
 use orderdesk::demo::{DemoSize, generate};
 use orderdesk::domain::Quantity;
 use orderdesk::domain::stock::ShortPolicy;
-use orderdesk::store::{NewOrder, NewOrderLine, Store};
+use orderdesk::store::{ApprovalGrant, NewOrder, NewOrderLine, Store};
 use std::path::PathBuf;
 
 /// The date the benchmark depots are generated for, so prices and promotions are repeatable.
@@ -82,5 +82,20 @@ pub fn five_line_order(
         policy: ShortPolicy::Backorder,
         draft_id: None,
         price_date: today(),
+    }
+}
+
+/// The demo supervisor's standing approval for the benchmark's orders: the benchmarks commit
+/// thousands of orders into one depot, so some sampled customers go over their credit limit. The
+/// approval is used (and written) only for an order that needs one, as on the desk.
+pub fn standing_approval(store: &mut Store) -> ApprovalGrant {
+    let approver = store
+        .verify_approver("chantal", "5678", chrono::Utc::now())
+        .expect("approver")
+        .expect("the demo supervisor chantal (PIN 5678)");
+    ApprovalGrant {
+        scope: orderdesk::domain::ApprovalScope::Order,
+        approver,
+        reason: "benchmark".to_string(),
     }
 }

@@ -66,6 +66,14 @@ pub enum Command {
         entity: String,
         /// The CSV file (UTF-8 with or without BOM; comma, semicolon or tab separated)
         file: PathBuf,
+        /// A supervisor who approves rows beyond a clerk's authority (a price below a product's
+        /// floor, a customer unblocked or given more credit); their PIN is read from stdin (or
+        /// asked without echo on a terminal)
+        #[arg(long, value_name = "NAME", requires = "reason")]
+        approve_by: Option<String>,
+        /// Why the supervisor approves (kept in the audit trail)
+        #[arg(long, value_name = "TEXT", requires = "approve_by")]
+        reason: Option<String>,
     },
     /// Export an entity with the same columns the import takes
     Export {
@@ -307,7 +315,15 @@ pub fn run(cli: Cli, db_given: bool) -> CliResult {
         Some(Command::Authority(cmd)) => authority::run(&ctx, cmd, &mut out),
         Some(Command::Audit(cmd)) => audit::run(&ctx, cmd, &mut out),
         Some(Command::Doctor { single_user }) => doctor::run(&ctx, single_user, &mut out),
-        Some(Command::Import { entity, file }) => transfer::import(&ctx, &entity, &file, &mut out),
+        Some(Command::Import {
+            entity,
+            file,
+            approve_by,
+            reason,
+        }) => {
+            let approval = approve_by.zip(reason);
+            transfer::import(&ctx, &entity, &file, approval, &mut out)
+        }
         Some(Command::Export {
             entity,
             format,

@@ -1,6 +1,7 @@
 //! `orderdesk import` and `orderdesk export`.
 
 use super::{CliResult, Context, EXIT_FAILED, EXIT_USAGE, Failure};
+use crate::store::ImportApproval;
 use crate::transfer::{self, Entity, ExportError, Format, ImportError};
 use std::io::Write;
 
@@ -13,11 +14,32 @@ pub fn import(
     ctx: &Context,
     entity_name: &str,
     file: &std::path::Path,
+    approval: Option<(String, String)>,
     out: &mut dyn Write,
 ) -> CliResult {
     let entity = entity(entity_name)?;
     let mut store = ctx.create_store()?;
-    match transfer::import_file(&mut store, entity, file) {
+    let approval = match approval {
+        None => None,
+        Some((name, reason)) => {
+            if reason.trim().is_empty() {
+                return Err(Failure::new(EXIT_USAGE, "--reason: say why"));
+            }
+            let pin = super::clerk::read_pin(
+                !std::io::IsTerminal::is_terminal(&std::io::stdin()),
+                &format!("PIN of {name}"),
+                false,
+            )?;
+            let approver = store
+                .verify_approver(&name, &pin, chrono::Utc::now())?
+                .map_err(|why| Failure::new(EXIT_FAILED, format!("approval refused: {why}")))?;
+            Some(ImportApproval {
+                approver,
+                reason: reason.trim().to_string(),
+            })
+        }
+    };
+    match transfer::import_file_approved(&mut store, entity, file, approval.as_ref()) {
         Ok(summary) => {
             writeln!(out, "{summary}")?;
             Ok(())

@@ -21,11 +21,21 @@ enum ById {
     Product,
 }
 
+/// A supervisor's (or admin's) approval for what in a file goes beyond a clerk's authority: a
+/// price below a product's floor, a customer unblocked or given a higher credit limit. The
+/// approver's PIN has been checked: an `Approver` comes only from `Store::verify_approver`.
+#[derive(Debug, Clone)]
+pub struct ImportApproval {
+    pub approver: super::Approver,
+    pub reason: String,
+}
+
 /// The import's view of one open write transaction.
 pub struct ImportTx<'a> {
     tx: &'a Transaction<'a>,
     actor: &'a str,
     now: chrono::DateTime<chrono::Utc>,
+    approval: Option<&'a ImportApproval>,
 }
 
 impl ImportTx<'_> {
@@ -56,6 +66,39 @@ impl ImportTx<'_> {
             .prepare_cached(sql)?
             .query_row([key], |r| r.get(0))
             .optional()?)
+    }
+
+    /// The floor of a product (cost + minimum margin), `None` when there is no such product.
+    pub fn floor_of(&self, code: &str) -> Result<Option<crate::domain::money::UnitPrice>> {
+        let Some(p) = self.product(code)? else {
+            return Ok(None);
+        };
+        crate::domain::pricing::price_floor(p.cost_price, p.min_margin_pct)
+            .map(Some)
+            .map_err(|e| StoreError::Invalid(format!("floor of {code}: {e}")))
+    }
+
+    /// Something in the file goes beyond a clerk's authority. With an approval it is recorded
+    /// in the audit trail (an `approval` row naming the approver, the importing clerk and what)
+    /// and `true` comes back; without one, `false`, and the row is to be refused.
+    pub fn approve(&self, subject: &str, what: &str) -> Result<bool> {
+        let Some(a) = self.approval else {
+            return Ok(false);
+        };
+        super::audit::append(
+            self.tx,
+            self.now,
+            a.approver.name(),
+            crate::domain::audit::AuditAction::Approval,
+            subject,
+            &serde_json::json!({
+                "scope": "import",
+                "what": what,
+                "clerk": self.actor,
+                "reason": a.reason,
+            }),
+        )?;
+        Ok(true)
     }
 
     /// The depot codes, for messages that name the ones a file could have meant.
@@ -370,6 +413,18 @@ impl Store {
     where
         E: From<rusqlite::Error>,
     {
+        self.import_approved(None, f)
+    }
+
+    /// `import`, with a supervisor's approval for what goes beyond a clerk's authority.
+    pub fn import_approved<T, E>(
+        &mut self,
+        approval: Option<&ImportApproval>,
+        f: impl FnOnce(&ImportTx<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
         let actor = self.actor.clone();
         let now = chrono::Utc::now();
         self.write(|tx| {
@@ -377,6 +432,7 @@ impl Store {
                 tx,
                 actor: &actor,
                 now,
+                approval,
             })?;
             super::bump(tx, "catalog")?;
             Ok(value)

@@ -35,7 +35,7 @@ pub use customers::{CustomerHit, CustomerSearchRow};
 pub use desk::{AgreementRow, CardFacts, DiscountRow, LineFacts, OrderRow};
 pub use export::PriceRow;
 pub use history::{RECENT_ORDERS_PER_PRODUCT, SAMPLE_ORDERS};
-pub use import::ImportTx;
+pub use import::{ImportApproval, ImportTx};
 pub use inspect::{SchemaObject, TableDigest};
 pub use orders::{
     ApprovalGrant, CommittedOrder, NewOrder, NewOrderLine, OrderApproval, OrderFilter,

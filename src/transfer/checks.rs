@@ -38,6 +38,51 @@ impl<K: Eq + Hash> Seen<K> {
     }
 }
 
+/// Something in a row goes beyond a clerk's authority (`why` says what): recorded as approved
+/// when the import has a supervisor's approval, else the row's problem.
+pub fn beyond_authority(
+    tx: &ImportTx<'_>,
+    row: &mut Row<'_>,
+    column: &str,
+    subject: &str,
+    why: String,
+) -> Result<(), ImportError> {
+    if !row.is_ok() || tx.approve(subject, &why)? {
+        return Ok(());
+    }
+    row.problem(
+        column,
+        format!(
+            "{why}: beyond a clerk's authority; a supervisor approves the file with --approve-by NAME --reason TEXT"
+        ),
+    );
+    Ok(())
+}
+
+/// A price below the product's floor (cost + minimum margin) needs a supervisor's approval.
+pub fn floor(
+    tx: &ImportTx<'_>,
+    row: &mut Row<'_>,
+    subject: &str,
+    product: &str,
+    price: crate::domain::money::UnitPrice,
+) -> Result<(), ImportError> {
+    match tx.floor_of(product)? {
+        Some(floor) if price < floor => beyond_authority(
+            tx,
+            row,
+            "price",
+            subject,
+            format!(
+                "{} is below the floor {} of {product} (cost + minimum margin)",
+                price.display_nl(),
+                floor.display_nl()
+            ),
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// Writes a row that passed its checks. Once the file has a problem it will be rolled back
 /// whole, so later rows are only checked, not written: a bad 100,000-row file is refused in the
 /// time its checks take. (No file refers to rows of its own kind, so skipping writes changes no

@@ -84,7 +84,38 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
         let (Some(name), Some(country)) = (name, country) else {
             return Ok(());
         };
-        let mut c = tx.customer(number)?.unwrap_or_else(|| Customer {
+        let before = tx.customer(number)?;
+        // An existing customer unblocked, or given more credit, is a credit decision.
+        if let Some(b) = &before {
+            if b.blocked && blocked == Some(false) {
+                checks::beyond_authority(
+                    tx,
+                    row,
+                    "blocked",
+                    &format!("customer {number}"),
+                    format!("unblocks customer {number}"),
+                )?;
+            }
+            if let Some(limit) = credit_limit
+                && limit > b.credit_limit
+            {
+                checks::beyond_authority(
+                    tx,
+                    row,
+                    "credit_limit",
+                    &format!("customer {number}"),
+                    format!(
+                        "raises the credit limit of {number} from {} to {}",
+                        b.credit_limit.display_nl(),
+                        limit.display_nl()
+                    ),
+                )?;
+            }
+        }
+        if !row.is_ok() {
+            return Ok(());
+        }
+        let mut c = before.unwrap_or_else(|| Customer {
             number: number.to_string(),
             name: String::new(),
             visiting: Address::default(),

@@ -23,7 +23,7 @@ mod write;
 pub use problems::{MAX_LISTED, Problem, Rejected};
 pub use read::Column;
 
-use crate::store::{ImportTx, Store, StoreError};
+use crate::store::{ImportApproval, ImportTx, Store, StoreError};
 use read::Table;
 use std::fmt;
 use std::io::Write;
@@ -206,12 +206,24 @@ pub fn import_file(
     entity: Entity,
     path: &Path,
 ) -> Result<ImportSummary, ImportError> {
+    import_file_approved(store, entity, path, None)
+}
+
+/// `import_file`, with a supervisor's approval for rows beyond a clerk's authority (a price
+/// below a product's floor, a customer unblocked or given more credit); each such row is then
+/// recorded in the audit trail. Without it those rows are refused like any bad row.
+pub fn import_file_approved(
+    store: &mut Store,
+    entity: Entity,
+    path: &Path,
+    approval: Option<&ImportApproval>,
+) -> Result<ImportSummary, ImportError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
         file: name.clone(),
         source,
     })?;
-    import_reader(store, entity, &name, &bytes)
+    import_reader_approved(store, entity, &name, &bytes, approval)
 }
 
 /// Imports a file already read; `display_name` is what messages call it.
@@ -221,9 +233,19 @@ pub fn import_reader(
     display_name: &str,
     bytes: &[u8],
 ) -> Result<ImportSummary, ImportError> {
+    import_reader_approved(store, entity, display_name, bytes, None)
+}
+
+fn import_reader_approved(
+    store: &mut Store,
+    entity: Entity,
+    display_name: &str,
+    bytes: &[u8],
+    approval: Option<&ImportApproval>,
+) -> Result<ImportSummary, ImportError> {
     let text = read::decode(display_name, bytes)?;
     let mut table = Table::open(display_name, text, entity)?;
-    let warnings = store.import(|tx| {
+    let warnings = store.import_approved(approval, |tx| {
         import_rows(entity, tx, &mut table)?;
         table.verdict()
     })?;

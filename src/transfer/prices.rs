@@ -175,6 +175,13 @@ fn agreement(
             .agreement_valid_to(customer, product, valid_from)?
             .flatten(),
     };
+    checks::floor(
+        tx,
+        row,
+        &format!("agreement of {customer} for {product} from {valid_from}"),
+        product,
+        price,
+    )?;
     let a = PriceAgreement {
         customer: customer.to_string(),
         product: product.to_string(),
@@ -271,6 +278,16 @@ fn quantity_break(
     if !row.is_ok() {
         return Ok(());
     }
+    checks::floor(
+        tx,
+        row,
+        &format!(
+            "quantity break of {product} from {}",
+            values::quantity_text(min_quantity)
+        ),
+        product,
+        price,
+    )?;
     let b = QuantityBreak {
         product: product.to_string(),
         min_quantity,

@@ -44,6 +44,13 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
         if !row.is_ok() {
             return Ok(());
         }
+        checks::floor(
+            tx,
+            row,
+            &format!("promotion of {product} from {starts_on}"),
+            product,
+            price,
+        )?;
         let title = match row.value("title") {
             Some(t) => t.to_string(),
             None => tx.promotion_title(product, starts_on)?.unwrap_or_default(),

@@ -490,7 +490,7 @@ fn new_line(app: &mut App, facts: LineFacts, new: NewLine) {
         }
         None => (facts.resolved.price, facts.resolved.source),
     };
-    let band = facts.resolved.band.clone();
+    let band = facts.resolved.band;
     let Some(o) = &mut app.order else { return };
     let line = DraftLine {
         product_code: facts.product.code.clone(),
