@@ -107,6 +107,11 @@ impl Screen {
 #[test]
 fn a_dropped_ssh_connection_keeps_the_draft_and_leaves_no_process() {
     let Some(login) = login() else {
+        // .ci/test sets up sshd and says so: there a missing sshd is a failure, not a skip.
+        assert!(
+            std::env::var_os("ORDERDESK_REQUIRE_SSH").is_none(),
+            "ORDERDESK_REQUIRE_SSH is set but no loopback sshd answers: .ci/setup-ssh.sh failed"
+        );
         eprintln!(
             "SKIPPED: no loopback sshd listening for the SSH test; run .ci/setup-ssh.sh as root (.ci/test does)"
         );
