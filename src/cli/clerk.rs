@@ -263,3 +263,25 @@ fn set_disabled(
     writeln!(out, "{done} {}", name.trim())?;
     Ok(())
 }
+
+/// A supervisor's approval given on the command line (`--approve-by NAME --reason TEXT`): the
+/// reason must say something, the PIN is read from stdin (or asked without echo on a terminal)
+/// and checked. Returns the approver and the trimmed reason.
+pub fn approval_from_args(
+    store: &mut crate::store::Store,
+    name: &str,
+    reason: &str,
+) -> CliResult<(crate::store::Approver, String)> {
+    if reason.trim().is_empty() {
+        return Err(Failure::new(EXIT_USAGE, "--reason: say why"));
+    }
+    let pin = read_pin(
+        !std::io::IsTerminal::is_terminal(&std::io::stdin()),
+        &format!("PIN of {name}"),
+        false,
+    )?;
+    let approver = store
+        .verify_approver(name, &pin, chrono::Utc::now())?
+        .map_err(|why| Failure::new(EXIT_FAILED, format!("approval refused: {why}")))?;
+    Ok((approver, reason.trim().to_string()))
+}

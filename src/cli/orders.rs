@@ -116,21 +116,12 @@ pub fn run(ctx: &Context, cmd: OrdersCmd, out: &mut dyn Write) -> CliResult {
             let mut store = ctx.open_store()?;
             let mut approvals = Vec::new();
             if let (Some(name), Some(reason)) = (approve_by, reason) {
-                if reason.trim().is_empty() {
-                    return Err(Failure::new(EXIT_USAGE, "--reason: say why"));
-                }
-                let pin = super::clerk::read_pin(
-                    !std::io::IsTerminal::is_terminal(&std::io::stdin()),
-                    &format!("PIN of {name}"),
-                    false,
-                )?;
-                let approver = store
-                    .verify_approver(&name, &pin, chrono::Utc::now())?
-                    .map_err(|why| Failure::new(EXIT_FAILED, format!("approval refused: {why}")))?;
+                let (approver, reason) =
+                    super::clerk::approval_from_args(&mut store, &name, &reason)?;
                 approvals.push(ApprovalGrant {
                     scope: ApprovalScope::Order,
                     approver,
-                    reason: reason.trim().to_string(),
+                    reason,
                 });
             }
             let new = NewOrder {

@@ -22,21 +22,8 @@ pub fn import(
     let approval = match approval {
         None => None,
         Some((name, reason)) => {
-            if reason.trim().is_empty() {
-                return Err(Failure::new(EXIT_USAGE, "--reason: say why"));
-            }
-            let pin = super::clerk::read_pin(
-                !std::io::IsTerminal::is_terminal(&std::io::stdin()),
-                &format!("PIN of {name}"),
-                false,
-            )?;
-            let approver = store
-                .verify_approver(&name, &pin, chrono::Utc::now())?
-                .map_err(|why| Failure::new(EXIT_FAILED, format!("approval refused: {why}")))?;
-            Some(ImportApproval {
-                approver,
-                reason: reason.trim().to_string(),
-            })
+            let (approver, reason) = super::clerk::approval_from_args(&mut store, &name, &reason)?;
+            Some(ImportApproval { approver, reason })
         }
     };
     match transfer::import_file_approved(&mut store, entity, file, approval.as_ref()) {
