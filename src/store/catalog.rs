@@ -50,9 +50,8 @@ pub struct DepotStock {
 
 pub(super) fn depot_id(conn: &Connection, code: &str) -> Result<Option<i64>> {
     Ok(conn
-        .query_row("SELECT id FROM depots WHERE code = ?1", [code], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT id FROM depots WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
         .optional()?)
 }
 
@@ -83,9 +82,8 @@ pub(super) fn upsert_depot(conn: &Connection, d: &Depot) -> Result<i64> {
 
 pub(super) fn supplier_id(conn: &Connection, code: &str) -> Result<Option<i64>> {
     Ok(conn
-        .query_row("SELECT id FROM suppliers WHERE code = ?1", [code], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT id FROM suppliers WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
         .optional()?)
 }
 
@@ -114,11 +112,8 @@ pub(super) fn upsert_supplier(conn: &Connection, s: &Supplier) -> Result<i64> {
 
 pub(super) fn product_id(conn: &Connection, code: &str) -> Result<Option<i64>> {
     Ok(conn
-        .query_row(
-            "SELECT id FROM products WHERE code = ?1 COLLATE NOCASE",
-            [code],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM products WHERE code = ?1 COLLATE NOCASE")?
+        .query_row([code], |r| r.get(0))
         .optional()?)
 }
 

@@ -38,11 +38,8 @@ pub struct CustomerSearchRow {
 
 pub(super) fn customer_id(conn: &Connection, number: &str) -> Result<Option<i64>> {
     Ok(conn
-        .query_row(
-            "SELECT id FROM customers WHERE number = ?1",
-            [number],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM customers WHERE number = ?1")?
+        .query_row([number], |r| r.get(0))
         .optional()?)
 }
 
@@ -68,40 +65,39 @@ pub(super) fn load_customer(conn: &Connection, id: i64) -> Result<Customer> {
         notes: String,
     }
     let raw = conn
-        .query_row(
+        .prepare_cached(
             "SELECT c.number, c.name, c.visit_street, c.visit_postcode, c.visit_city,
                     c.delivery_street, c.delivery_postcode, c.delivery_city, c.country, c.language,
                     c.vat_id, c.email, c.credit_limit_cents, c.blocked, c.payment_terms_days,
                     d.code, c.notes
              FROM customers c LEFT JOIN depots d ON d.id = c.default_depot_id
              WHERE c.id = ?1",
-            [id],
-            |r| {
-                Ok(Raw {
-                    number: r.get(0)?,
-                    name: r.get(1)?,
-                    visiting: Address {
-                        street: r.get(2)?,
-                        postcode: r.get(3)?,
-                        city: r.get(4)?,
-                    },
-                    delivery: Address {
-                        street: r.get(5)?,
-                        postcode: r.get(6)?,
-                        city: r.get(7)?,
-                    },
-                    country: r.get(8)?,
-                    language: r.get(9)?,
-                    vat_id: r.get(10)?,
-                    email: r.get(11)?,
-                    credit: r.get(12)?,
-                    blocked: r.get(13)?,
-                    terms: r.get(14)?,
-                    depot: r.get(15)?,
-                    notes: r.get(16)?,
-                })
-            },
-        )
+        )?
+        .query_row([id], |r| {
+            Ok(Raw {
+                number: r.get(0)?,
+                name: r.get(1)?,
+                visiting: Address {
+                    street: r.get(2)?,
+                    postcode: r.get(3)?,
+                    city: r.get(4)?,
+                },
+                delivery: Address {
+                    street: r.get(5)?,
+                    postcode: r.get(6)?,
+                    city: r.get(7)?,
+                },
+                country: r.get(8)?,
+                language: r.get(9)?,
+                vat_id: r.get(10)?,
+                email: r.get(11)?,
+                credit: r.get(12)?,
+                blocked: r.get(13)?,
+                terms: r.get(14)?,
+                depot: r.get(15)?,
+                notes: r.get(16)?,
+            })
+        })
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("no customer with id {id}")))?;
     let mut phones_stmt = conn.prepare_cached(

@@ -134,12 +134,13 @@ impl Store {
                 valid_to: rows::opt_date(to)?,
             });
         }
-        let agreements_total: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM price_agreements
+        let agreements_total: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM price_agreements
              WHERE customer_id = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to >= ?2)",
-            params![id, day],
-            |r| r.get(0),
-        )?;
+            )?
+            .query_row(params![id, day], |r| r.get(0))?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT category, discount_bp, valid_to FROM group_discounts
              WHERE customer_id = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to >= ?2)

@@ -89,9 +89,7 @@ fn candidate_stock(
 }
 
 /// A list as one JSON array parameter, read back with `json_each`: one statement for all
-/// candidates instead of one execution each. With STAT4 statistics SQLite plans a statement
-/// again whenever a re-bound value might change the plan, which for a one-row lookup costs more
-/// than the lookup; a single execution plans once.
+/// candidates instead of one execution each.
 fn json_list<T: serde::Serialize>(items: &[T]) -> Result<String> {
     serde_json::to_string(items)
         .map_err(|e| StoreError::Invalid(format!("cannot pass a list to SQLite: {e}")))
@@ -189,9 +187,10 @@ impl Store {
         let mut stats = PairStats::default();
         let mut codes: HashMap<i64, String> = HashMap::new();
         if !candidate_ids.is_empty() {
-            let newest: i64 =
-                self.conn
-                    .query_row("SELECT COALESCE(MAX(id), 0) FROM orders", [], |r| r.get(0))?;
+            let newest: i64 = self
+                .conn
+                .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM orders")?
+                .query_row([], |r| r.get(0))?;
             // Order numbers are never deleted (a cancelled order stays), so the numbers in the
             // range are the orders in it, without counting them.
             let after = newest.saturating_sub(SAMPLE_ORDERS).max(0);

@@ -168,8 +168,9 @@ pub(super) fn resolve_line_price(
 }
 
 fn default_depot_id(conn: &Connection, customer_id: i64) -> Result<i64> {
-    let depot: Option<i64> = conn.query_row(
-        "SELECT COALESCE(default_depot_id, (SELECT MIN(id) FROM depots)) FROM customers WHERE id = ?1",
+    let depot: Option<i64> = conn.prepare_cached(
+        "SELECT COALESCE(default_depot_id, (SELECT MIN(id) FROM depots)) FROM customers WHERE id = ?1")?
+.query_row(
         [customer_id],
         |r| r.get(0),
     )?;
@@ -179,7 +180,9 @@ fn default_depot_id(conn: &Connection, customer_id: i64) -> Result<i64> {
 }
 
 fn depot_code(conn: &Connection, id: i64) -> Result<String> {
-    Ok(conn.query_row("SELECT code FROM depots WHERE id = ?1", [id], |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached("SELECT code FROM depots WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?)
 }
 
 /// A line with everything decided that does not depend on stock: product, depot, price.
@@ -547,10 +550,11 @@ fn record_authority(
 
 pub(super) fn load_order(conn: &Connection, number: i64) -> Result<Order> {
     let head = conn
-        .query_row(
+        .prepare_cached(
             "SELECT c.number, c.name, d.code, o.clerk, o.status, o.reference, o.created_at
              FROM orders o JOIN customers c ON c.id = o.customer_id JOIN depots d ON d.id = o.depot_id
-             WHERE o.id = ?1",
+             WHERE o.id = ?1")?
+.query_row(
             [number],
             |r| {
                 Ok((
@@ -656,9 +660,8 @@ fn change_status(
     now: DateTime<Utc>,
 ) -> Result<Order> {
     let status: String = conn
-        .query_row("SELECT status FROM orders WHERE id = ?1", [number], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT status FROM orders WHERE id = ?1")?
+        .query_row([number], |r| r.get(0))
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("no order with number {number}")))?;
     let from: OrderStatus = rows::parse(&status, "status")?;
@@ -666,7 +669,7 @@ fn change_status(
     match to {
         // The goods leave the depot: what was held is now gone from the shelf.
         OrderStatus::Shipped => {
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE stock SET
                      on_hand_milli = on_hand_milli - (SELECT COALESCE(SUM(l.reserved_milli), 0)
                          FROM order_lines l WHERE l.order_id = ?1
@@ -676,40 +679,38 @@ fn change_status(
                          AND l.product_id = stock.product_id AND l.depot_id = stock.depot_id)
                  WHERE (product_id, depot_id) IN
                      (SELECT product_id, depot_id FROM order_lines WHERE order_id = ?1)",
-                [number],
-            )?;
+            )?
+            .execute([number])?;
         }
         // Nothing leaves: the held stock is free again.
         OrderStatus::Cancelled => {
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE stock SET
                      reserved_milli = reserved_milli - (SELECT COALESCE(SUM(l.reserved_milli), 0)
                          FROM order_lines l WHERE l.order_id = ?1
                          AND l.product_id = stock.product_id AND l.depot_id = stock.depot_id)
                  WHERE (product_id, depot_id) IN
                      (SELECT product_id, depot_id FROM order_lines WHERE order_id = ?1)",
-                [number],
-            )?;
+            )?
+            .execute([number])?;
         }
         _ => {}
     }
     super::bump(conn, "stock")?;
-    conn.execute(
-        "UPDATE orders SET status = ?2 WHERE id = ?1",
-        params![number, to.as_str()],
-    )?;
-    conn.execute(
+    conn.prepare_cached("UPDATE orders SET status = ?2 WHERE id = ?1")?
+        .execute(params![number, to.as_str()])?;
+    conn.prepare_cached(
         "INSERT INTO order_events (order_id, at, clerk, from_status, to_status, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            number,
-            rows::time_text(now),
-            clerk,
-            from.as_str(),
-            to.as_str(),
-            note
-        ],
-    )?;
+    )?
+    .execute(params![
+        number,
+        rows::time_text(now),
+        clerk,
+        from.as_str(),
+        to.as_str(),
+        note
+    ])?;
     if to == OrderStatus::Cancelled {
         super::audit::append(
             conn,
@@ -725,25 +726,24 @@ fn change_status(
 
 fn load_draft(conn: &Connection, id: i64) -> Result<(Draft, String)> {
     let head = conn
-        .query_row(
+        .prepare_cached(
             "SELECT c.number, d.code, dr.clerk, dr.reference, dr.parked, dr.entry_text,
                     dr.created_at, dr.updated_at
              FROM drafts dr JOIN customers c ON c.id = dr.customer_id
              JOIN depots d ON d.id = dr.depot_id WHERE dr.id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, bool>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                ))
-            },
-        )
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, bool>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("no draft {id}")))?;
     let mut stmt = conn.prepare_cached(
@@ -821,11 +821,13 @@ fn save_draft(
             now,
         )?;
     }
-    let changed = conn.execute(
-        "UPDATE drafts SET customer_id = ?2, depot_id = ?3, reference = ?4, parked = ?5,
+    let changed = conn
+        .prepare_cached(
+            "UPDATE drafts SET customer_id = ?2, depot_id = ?3, reference = ?4, parked = ?5,
              entry_text = ?6, updated_at = ?7, clerk = ?8
          WHERE id = ?1",
-        params![
+        )?
+        .execute(params![
             draft.id,
             customer_id,
             depot_id,
@@ -834,15 +836,15 @@ fn save_draft(
             entry_text,
             rows::time_text(now),
             draft.clerk
-        ],
-    )?;
+        ])?;
     if changed == 0 {
         return Err(StoreError::NotFound(format!(
             "draft {} is gone (committed or discarded in another session)",
             draft.id
         )));
     }
-    conn.execute("DELETE FROM draft_lines WHERE draft_id = ?1", [draft.id])?;
+    conn.prepare_cached("DELETE FROM draft_lines WHERE draft_id = ?1")?
+        .execute([draft.id])?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO draft_lines (draft_id, position, product_id, depot_id, quantity_milli,
              unit_price_e4, price_source, backorder_ok)
@@ -984,12 +986,12 @@ impl Store {
                 None => default_depot_id(tx, customer_id)?,
             };
             let t = rows::time_text(now);
-            let id: i64 = tx.query_row(
-                "INSERT INTO drafts (customer_id, depot_id, clerk, created_at, updated_at)
+            let id: i64 = tx
+                .prepare_cached(
+                    "INSERT INTO drafts (customer_id, depot_id, clerk, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
-                params![customer_id, depot_id, clerk, t],
-                |r| r.get(0),
-            )?;
+                )?
+                .query_row(params![customer_id, depot_id, clerk, t], |r| r.get(0))?;
             Ok(load_draft(tx, id)?.0)
         })
     }
@@ -1037,7 +1039,8 @@ impl Store {
     pub fn delete_draft(&mut self, id: i64, now: DateTime<Utc>) -> Result<()> {
         self.write(|tx| {
             super::tasks::close_draft_tasks(tx, id, None, now)?;
-            tx.execute("DELETE FROM drafts WHERE id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM drafts WHERE id = ?1")?
+                .execute([id])?;
             Ok(())
         })
     }
@@ -1058,9 +1061,10 @@ impl Store {
                 .map(|n| require_customer_id(tx, n))
                 .transpose()?;
             let product_id = require_product_id(tx, product_code)?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO lost_sales (at, clerk, customer_id, product_id, quantity_milli, reason, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+.execute(
                 params![
                     rows::time_text(now),
                     clerk,
