@@ -137,6 +137,8 @@ pub struct Store {
     options: OpenOptions,
     /// Write transactions since this connection last folded the WAL into the database.
     writes_since_checkpoint: u32,
+    /// When this connection last folded the WAL (see `CHECKPOINT_EVERY`).
+    last_checkpoint: std::time::Instant,
     /// Who the audit trail names for writes that carry no clerk of their own (imports).
     actor: String,
 }
@@ -161,10 +163,16 @@ fn busy_handler(attempt: i32) -> bool {
     true
 }
 
+/// How often at most one connection folds the WAL into the database. Folding ends with an fsync
+/// of the database file, which competes for the disk with every clerk's commit (each an fsync of
+/// the WAL): folding after each of 4 busy clerks' commits made the slowest commits twice as slow
+/// (benches/commit_concurrency.rs with THINK_MS). Once a second keeps the WAL short all the same.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
 impl Drop for Store {
     fn drop(&mut self) {
         // A short-lived command (orders create, import) leaves the WAL folded for the others.
-        if let Err(e) = self.checkpoint_when_idle() {
+        if let Err(e) = self.checkpoint_now() {
             tracing::debug!(error = %e, "checkpoint on close");
         }
     }
@@ -255,6 +263,7 @@ impl Store {
             path: path.to_path_buf(),
             options: options.clone(),
             writes_since_checkpoint: 0,
+            last_checkpoint: std::time::Instant::now(),
             actor: crate::clerk::current(None, ""),
         };
         store.migrate()?;
@@ -341,12 +350,22 @@ impl Store {
     }
 
     /// Folds the WAL into the database without waiting for or blocking anyone (a passive
-    /// checkpoint), if this connection wrote since the last time. For idle moments.
+    /// checkpoint), if this connection wrote since the last time and did not fold it in the last
+    /// `CHECKPOINT_EVERY`. For idle moments.
     pub fn checkpoint_when_idle(&mut self) -> Result<()> {
+        if self.last_checkpoint.elapsed() < CHECKPOINT_EVERY {
+            return Ok(());
+        }
+        self.checkpoint_now()
+    }
+
+    /// `checkpoint_when_idle` without the pause: for a connection that closes.
+    fn checkpoint_now(&mut self) -> Result<()> {
         if self.writes_since_checkpoint == 0 {
             return Ok(());
         }
         self.writes_since_checkpoint = 0;
+        self.last_checkpoint = std::time::Instant::now();
         self.conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
