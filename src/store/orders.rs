@@ -168,12 +168,12 @@ pub(super) fn resolve_line_price(
 }
 
 fn default_depot_id(conn: &Connection, customer_id: i64) -> Result<i64> {
-    let depot: Option<i64> = conn.prepare_cached(
-        "SELECT COALESCE(default_depot_id, (SELECT MIN(id) FROM depots)) FROM customers WHERE id = ?1")?
-.query_row(
-        [customer_id],
-        |r| r.get(0),
-    )?;
+    let depot: Option<i64> = conn
+        .prepare_cached(
+            "SELECT COALESCE(default_depot_id, (SELECT MIN(id) FROM depots))
+             FROM customers WHERE id = ?1",
+        )?
+        .query_row([customer_id], |r| r.get(0))?;
     depot.ok_or_else(|| {
         StoreError::Invalid("there are no depots: import or create one first".into())
     })
@@ -553,8 +553,9 @@ pub(super) fn load_order(conn: &Connection, number: i64) -> Result<Order> {
         .prepare_cached(
             "SELECT c.number, c.name, d.code, o.clerk, o.status, o.reference, o.created_at
              FROM orders o JOIN customers c ON c.id = o.customer_id JOIN depots d ON d.id = o.depot_id
-             WHERE o.id = ?1")?
-.query_row(
+             WHERE o.id = ?1",
+        )?
+        .query_row(
             [number],
             |r| {
                 Ok((
@@ -1062,19 +1063,19 @@ impl Store {
                 .transpose()?;
             let product_id = require_product_id(tx, product_code)?;
             tx.prepare_cached(
-                "INSERT INTO lost_sales (at, clerk, customer_id, product_id, quantity_milli, reason, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
-.execute(
-                params![
-                    rows::time_text(now),
-                    clerk,
-                    customer_id,
-                    product_id,
-                    quantity.minor()?,
-                    reason.as_str(),
-                    note
-                ],
-            )?;
+                "INSERT INTO lost_sales (at, clerk, customer_id, product_id, quantity_milli,
+                     reason, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                rows::time_text(now),
+                clerk,
+                customer_id,
+                product_id,
+                quantity.minor()?,
+                reason.as_str(),
+                note
+            ])?;
             Ok(())
         })
     }
