@@ -603,13 +603,18 @@ fn an_import_beyond_a_clerks_authority_needs_a_supervisors_approval() {
         "2468\n",
     );
     r.ok(&["clerk", "add", "bo", "--pin-stdin"], "1357\n");
+    r.ok(
+        &["clerk", "add", "ada", "--role", "admin", "--pin-stdin"],
+        "8642\n",
+    );
     let dir = r.t.dir.path();
-    // M8-BOLT costs 0,20 with a 10 % minimum margin: its floor is 0,22.
+    // M8-BOLT lists at 0,50 and costs 0,20 with a 10 % minimum margin: its floor is 0,22. A
+    // clerk may give 5 % off list, a supervisor 15 %: below the floor is more than that.
     let prices = dir.join("prices.csv");
     std::fs::write(
         &prices,
         "kind,customer,product,min_quantity,price,valid_from\n\
-         agreement,100001,M8-BOLT,,0.30,2026-01-01\n\
+         agreement,100001,M8-BOLT,,0.48,2026-01-01\n\
          agreement,100002,M8-BOLT,,0.21,2026-01-01\n\
          quantity_break,,M8-BOLT,1000,0.215,\n",
     )
@@ -621,12 +626,12 @@ fn an_import_beyond_a_clerks_authority_needs_a_supervisors_approval() {
     let e = err(&o);
     assert!(
         e.contains(&format!(
-            "{file}:3: price: 0,21 is below the floor 0,22 of M8-BOLT (cost + minimum margin): beyond a clerk's authority; a supervisor approves the file with --approve-by NAME --reason TEXT"
+            "{file}:3: price: 0,21 is 58 % off the list price 0,50 of M8-BOLT, more than the 5 % a clerk may give; 0,21 is below the floor 0,22 of M8-BOLT (cost + minimum margin): beyond a clerk's authority; an admin approves the file with --approve-by NAME --reason TEXT"
         )),
         "{e}"
     );
     assert!(
-        e.contains(&format!("{file}:4: price: 0,215 is below")),
+        e.contains(&format!("{file}:4: price: 0,215 is 57 % off")),
         "{e}"
     );
     assert!(!e.contains(&format!("{file}:2:")), "{e}");
@@ -656,14 +661,23 @@ fn an_import_beyond_a_clerks_authority_needs_a_supervisors_approval() {
     assert_eq!(approve("sam", "year deal", "0000\n").status.code(), Some(1));
     assert_eq!(approve("sam", " ", "2468\n").status.code(), Some(2));
     assert_eq!(r.ok(&["export", "prices"], ""), before);
+    // 58 % off is beyond a supervisor's own limit too.
     let o = approve("sam", "year deal", "2468\n");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains(&format!("{file}:3: price: 0,21 is 58 % off")),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(r.ok(&["export", "prices"], ""), before);
+    let o = approve("ada", "year deal", "8642\n");
     assert!(o.status.success(), "{}", err(&o));
     let after = r.ok(&["export", "prices"], "");
     assert!(after.contains("agreement,100002,M8-BOLT,,,0.21"), "{after}");
     let rows = audit_of_kind(&r, "approval");
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 2, "{rows:?}");
-    assert_eq!(rows[0]["clerk"], "sam");
+    assert_eq!(rows[0]["clerk"], "ada");
     assert_eq!(
         rows[0]["subject"],
         "agreement of 100002 for M8-BOLT from 2026-01-01"
@@ -679,7 +693,8 @@ fn an_import_beyond_a_clerks_authority_needs_a_supervisors_approval() {
         "number,name,country,blocked,credit_limit\n\
          100003,Wanbetaler B.V.,NL,no,0\n\
          100001,Bouwbedrijf Jansen B.V.,NL,no,15000\n\
-         100009,Nieuwe Klant B.V.,NL,no,2500\n",
+         100009,Nieuwe Klant B.V.,NL,no,2500\n\
+         100010,Contant B.V.,NL,no,0\n",
     )
     .unwrap();
     let file = customers.to_str().unwrap();
@@ -696,7 +711,16 @@ fn an_import_beyond_a_clerks_authority_needs_a_supervisors_approval() {
         )),
         "{e}"
     );
-    assert!(!e.contains(&format!("{file}:4:")), "{e}");
+    assert!(
+        e.contains(&format!(
+            "{file}:4: credit_limit: gives new customer 100009 a credit limit of 2.500,00"
+        )),
+        "{e}"
+    );
+    assert!(
+        !e.contains(&format!("{file}:5:")),
+        "new without credit: {e}"
+    );
     let o = r.run_with(
         &[
             "import",

@@ -3,10 +3,12 @@
 
 mod transfer_support;
 
+use orderdesk::domain::clerk::Role;
 use orderdesk::domain::{Language, Quantity, UnitPrice};
-use orderdesk::store::{PriceRow, Store};
+use orderdesk::store::{ImportApproval, PriceRow, Store};
 use orderdesk::transfer::{self, Entity, Format, ImportError};
-use transfer_support::{export, fixture, fresh, import, loaded, problems};
+use rust_decimal::Decimal;
+use transfer_support::{export, fixture, fresh, import, import_as_clerk, loaded, problems};
 
 fn p(s: &str) -> UnitPrice {
     UnitPrice::parse(s).unwrap()
@@ -535,16 +537,17 @@ fn upsert_changes_only_the_columns_the_file_has_and_deletes_nothing() {
     assert_eq!(utr.min_level, q("200"));
     assert_eq!(utr.bin, "A-01-1");
 
-    // An agreement re-imported without valid_to keeps its end date.
+    // An agreement re-imported without valid_to keeps its end date. (Raised, so a clerk may,
+    // though it is still more off list than a clerk could give.)
     transfer::import_reader(
         &mut store,
         Entity::Prices,
         "agreement.csv",
-        b"kind,customer,product,price,valid_from\nagreement,C100,B-M8-40,0.28,2026-01-01\n",
+        b"kind,customer,product,price,valid_from\nagreement,C100,B-M8-40,0.31,2026-01-01\n",
     )
     .unwrap();
     let (agreements, _, _) = store.all_prices().unwrap();
-    assert_eq!(agreements[0].price, p("0.28"));
+    assert_eq!(agreements[0].price, p("0.31"));
     assert_eq!(agreements[0].valid_to.unwrap().to_string(), "2026-12-31");
 }
 
@@ -644,4 +647,204 @@ fn a_count_below_what_orders_reserved_imports_with_a_warning() {
         !export(&store, Entity::Stock, Format::Csv).contains("500"),
         "reserved is not exported"
     );
+}
+
+/// A clerk's authority, as `orderdesk import` without `--approve-by` has it: every good fixture
+/// row that gives credit, or more discount off list than a clerk may, is refused, naming who
+/// may approve it.
+#[test]
+fn what_goes_beyond_a_clerks_authority_is_refused_without_approval() {
+    let (_dir, mut store) = fresh();
+    let beyond = |who: &str| {
+        format!(
+            ": beyond a clerk's authority; {who} approves the file with --approve-by NAME --reason TEXT"
+        )
+    };
+    for entity in [Entity::Depots, Entity::Suppliers] {
+        import_as_clerk(&mut store, entity, &format!("{entity}.csv")).unwrap();
+    }
+    assert_eq!(
+        problems(import_as_clerk(
+            &mut store,
+            Entity::Customers,
+            "customers.csv"
+        )),
+        [
+            format!(
+                "customers.csv:2: credit_limit: gives new customer C100 a credit limit of 5.000,00{}",
+                beyond("a supervisor")
+            ),
+            format!(
+                "customers.csv:3: credit_limit: gives new customer C200 a credit limit of 2.500,00{}",
+                beyond("a supervisor")
+            ),
+        ]
+    );
+    assert_eq!(store.count_customers().unwrap(), 0, "nothing written");
+    import(&mut store, Entity::Customers, "customers.csv").unwrap();
+    import_as_clerk(&mut store, Entity::Products, "products.csv").unwrap();
+    let promotions = problems(import_as_clerk(
+        &mut store,
+        Entity::Promotions,
+        "promotions.csv",
+    ));
+    // 17 % is more than a supervisor's own 15 %: only an admin covers it.
+    assert_eq!(
+        promotions[0],
+        format!(
+            "promotions.csv:2: price: 0,29 is 17,14 % off the list price 0,35 of B-M8-40, more than the 5 % a clerk may give{}",
+            beyond("an admin")
+        )
+    );
+    let prices = problems(import_as_clerk(&mut store, Entity::Prices, "prices.csv"));
+    assert_eq!(prices.len(), 5, "{prices:#?}");
+    assert_eq!(
+        prices[2],
+        format!(
+            "prices.csv:4: discount_pct: a discount of 12,5 % on Fasteners is more than the 5 % a clerk may give{}",
+            beyond("a supervisor")
+        )
+    );
+    let (agreements, discounts, breaks) = store.all_prices().unwrap();
+    assert!(agreements.is_empty() && discounts.is_empty() && breaks.is_empty());
+}
+
+/// A group discount within a clerk's limit can still take one product of the category below
+/// its floor; the message names that product, and a supervisor's approval covers it.
+#[test]
+fn a_group_discount_that_takes_a_product_below_its_floor_needs_approval() {
+    let (_dir, mut store) = loaded();
+    // B-M8-50: list 0,42, cost 0,15, margin 15 %. A higher cost raises its floor (a clerk may)
+    // to 0,36 + 15 % = 0,414, close under the list price. Around it, a dozen roomy products of
+    // the same category, so the one that counts is not the only one or the first.
+    let mut file = String::from("code,description,unit,vat_class,list_price,cost_price,category\n");
+    for i in 0..6 {
+        file.push_str(&format!(
+            "F-{i},Roomy {i},piece,high,1.00,0.{i}0,Fasteners\n"
+        ));
+    }
+    file.push_str("B-M8-50,Bout M8x50,piece,high,0.42,0.36,Fasteners\n");
+    for i in 6..12 {
+        file.push_str(&format!(
+            "F-{i},Roomy {i},piece,high,2.00,0.{i}0,Fasteners\n"
+        ));
+    }
+    transfer::import_reader(&mut store, Entity::Products, "cost.csv", file.as_bytes()).unwrap();
+    // Floor 0,36 + 15 % = 0,414: 4 % off 0,42 is 0,4032, below it.
+    let file = b"kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fasteners,4,2026-03-01\n";
+    let got = problems(transfer::import_reader(
+        &mut store,
+        Entity::Prices,
+        "gd.csv",
+        file,
+    ));
+    assert_eq!(
+        got,
+        [
+            "gd.csv:2: discount_pct: 0,4032 is below the floor 0,414 of B-M8-50 (cost + minimum margin): beyond a clerk's authority; a supervisor approves the file with --approve-by NAME --reason TEXT"
+        ]
+    );
+    // 1 % off stays above every floor of the category: a clerk may.
+    let file = b"kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fasteners,1,2026-03-01\n";
+    transfer::import_reader(&mut store, Entity::Prices, "gd.csv", file).unwrap();
+    let file = b"kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fasteners,4,2026-03-01\n";
+    let approval = supervisor_approval(&mut store);
+    transfer::import_reader_approved(&mut store, Entity::Prices, "gd.csv", file, Some(&approval))
+        .unwrap();
+    let (_, discounts, _) = store.all_prices().unwrap();
+    assert!(
+        discounts
+            .iter()
+            .any(|g| g.customer == "C200" && g.discount_pct == Decimal::from(4))
+    );
+    // The same discount again, or a smaller one, was decided already.
+    for pct in ["4", "3"] {
+        let file = format!(
+            "kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fasteners,{pct},2026-03-01\n"
+        );
+        transfer::import_reader(&mut store, Entity::Prices, "gd.csv", file.as_bytes()).unwrap();
+    }
+}
+
+/// The floor (cost + minimum margin) is where negotiating stops: a products file that lowers
+/// it, or puts a list price below it, needs approval; raising it does not.
+#[test]
+fn a_products_file_that_lowers_the_floor_needs_approval() {
+    let (_dir, mut store) = loaded();
+    let head = "code,description,unit,vat_class,list_price,cost_price,min_margin_pct\n";
+    let refused = |store: &mut Store, row: &str| {
+        let file = format!("{head}{row}\n");
+        problems(transfer::import_reader(
+            store,
+            Entity::Products,
+            "p.csv",
+            file.as_bytes(),
+        ))
+    };
+    // B-M8-40: list 0,35, cost 0,12, margin 15 %: floor 0,138.
+    assert_eq!(
+        refused(&mut store, "B-M8-40,Bout,piece,high,0.35,0.10,15"),
+        [
+            "p.csv:2: cost_price: lowers the floor of B-M8-40 (cost + minimum margin) from 0,138 to 0,115: beyond a clerk's authority; a supervisor approves the file with --approve-by NAME --reason TEXT"
+        ]
+    );
+    assert_eq!(
+        refused(&mut store, "B-M8-40,Bout,piece,high,0.35,0.12,5"),
+        [
+            "p.csv:2: min_margin_pct: lowers the floor of B-M8-40 (cost + minimum margin) from 0,138 to 0,126: beyond a clerk's authority; a supervisor approves the file with --approve-by NAME --reason TEXT"
+        ]
+    );
+    assert_eq!(
+        refused(&mut store, "B-M8-40,Bout,piece,high,0.13,0.12,15"),
+        [
+            "p.csv:2: list_price: the list price 0,13 is below the floor 0,138 of B-M8-40 (cost + minimum margin): beyond a clerk's authority; a supervisor approves the file with --approve-by NAME --reason TEXT"
+        ]
+    );
+    assert_eq!(
+        refused(&mut store, "NEW-1,Nieuw,piece,high,1.00,1.00,10"),
+        [
+            "p.csv:2: list_price: the list price 1,00 is below the floor 1,10 of NEW-1 (cost + minimum margin): beyond a clerk's authority; a supervisor approves the file with --approve-by NAME --reason TEXT"
+        ]
+    );
+    assert_eq!(
+        store.product("B-M8-40").unwrap().cost_price,
+        UnitPrice::parse("0.12").unwrap()
+    );
+    // A higher cost or margin raises the floor: a clerk may.
+    let file = format!("{head}B-M8-40,Bout,piece,high,0.35,0.13,20\n");
+    transfer::import_reader(&mut store, Entity::Products, "p.csv", file.as_bytes()).unwrap();
+    assert_eq!(
+        store.product("B-M8-40").unwrap().cost_price,
+        UnitPrice::parse("0.13").unwrap()
+    );
+    // Approved, the lower floor goes in and the approval is in the audit trail.
+    let approval = supervisor_approval(&mut store);
+    let file = format!("{head}B-M8-40,Bout,piece,high,0.35,0.10,15\n");
+    transfer::import_reader_approved(
+        &mut store,
+        Entity::Products,
+        "p.csv",
+        file.as_bytes(),
+        Some(&approval),
+    )
+    .unwrap();
+    assert_eq!(
+        store.product("B-M8-40").unwrap().cost_price,
+        UnitPrice::parse("0.10").unwrap()
+    );
+}
+
+/// The approval of supervisor `sam` (PIN 2468), added on first use.
+fn supervisor_approval(store: &mut Store) -> ImportApproval {
+    let now = chrono::Utc::now();
+    if !store.clerks().unwrap().iter().any(|c| c.name == "sam") {
+        let hash = orderdesk::domain::clerk::hash_secret("2468").unwrap();
+        store
+            .add_clerk("sam", Role::Supervisor, &hash, "test", now)
+            .unwrap();
+    }
+    ImportApproval {
+        approver: store.verify_approver("sam", "2468", now).unwrap().unwrap(),
+        reason: "supplier price list".into(),
+    }
 }

@@ -5,13 +5,20 @@ use super::catalog::{self, require_depot_id, require_product_id};
 use super::customers::{self, require_customer_id};
 use super::rows;
 use super::{Result, Store, StoreError};
+use crate::domain::authority::{AuthorityLimits, Tightest};
+use crate::domain::clerk::Role;
 use crate::domain::customer::Customer;
 use crate::domain::money::Quantity;
+use crate::domain::money::UnitPrice;
 use crate::domain::pricing::{GroupDiscount, PriceAgreement, Promotion, QuantityBreak};
 use crate::domain::product::{Depot, Product, Supplier, Unit};
 use crate::domain::stock::StockLevel;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
+use rust_decimal::Decimal;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 #[derive(Clone, Copy)]
 enum ById {
@@ -36,6 +43,9 @@ pub struct ImportTx<'a> {
     actor: &'a str,
     now: chrono::DateTime<chrono::Utc>,
     approval: Option<&'a ImportApproval>,
+    limits: AuthorityLimits,
+    /// Per category, the products a discount on it takes below their floor first.
+    tightest: RefCell<HashMap<String, Rc<[Tightest]>>>,
 }
 
 impl ImportTx<'_> {
@@ -68,21 +78,18 @@ impl ImportTx<'_> {
             .optional()?)
     }
 
-    /// The floor of a product (cost + minimum margin), `None` when there is no such product.
-    pub fn floor_of(&self, code: &str) -> Result<Option<crate::domain::money::UnitPrice>> {
-        let Some(p) = self.product(code)? else {
-            return Ok(None);
-        };
-        crate::domain::pricing::price_floor(p.cost_price, p.min_margin_pct)
-            .map(Some)
-            .map_err(|e| StoreError::Invalid(format!("floor of {code}: {e}")))
+    /// How far each role may go on its own. An import has a clerk's authority (a command line
+    /// is not signed in); what goes beyond needs `--approve-by`.
+    pub fn limits(&self) -> &AuthorityLimits {
+        &self.limits
     }
 
-    /// Something in the file goes beyond a clerk's authority. With an approval it is recorded
-    /// in the audit trail (an `approval` row naming the approver, the importing clerk and what)
-    /// and `true` comes back; without one, `false`, and the row is to be refused.
-    pub fn approve(&self, subject: &str, what: &str) -> Result<bool> {
-        let Some(a) = self.approval else {
+    /// Something in the file goes beyond a clerk's authority, and `approver` or a higher role
+    /// may approve it. With such an approval it is recorded in the audit trail (an `approval`
+    /// row naming the approver, the importing clerk and what) and `true` comes back; without
+    /// one, `false`, and the row is to be refused.
+    pub fn approve(&self, subject: &str, what: &str, approver: Role) -> Result<bool> {
+        let Some(a) = self.approval.filter(|a| a.approver.role() >= approver) else {
             return Ok(false);
         };
         super::audit::append(
@@ -99,6 +106,50 @@ impl ImportTx<'_> {
             }),
         )?;
         Ok(true)
+    }
+
+    /// The products of a category that a discount on it takes below their floor first: the
+    /// few with the highest floor against their list price (a list price already below the
+    /// floor counts as no room at all). SQLite orders them by an approximate ratio; the caller
+    /// decides exactly, so the few cover ties. Asked once per category and import.
+    pub fn tightest_of_category(&self, category: &str) -> Result<Rc<[Tightest]>> {
+        if let Some(t) = self.tightest.borrow().get(category) {
+            return Ok(t.clone());
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT code, cost_price_e4, min_margin_bp, list_price_e4 FROM products
+             WHERE category = ?1 AND list_price_e4 > 0
+             ORDER BY min(cost_price_e4 * (10000.0 + min_margin_bp) / list_price_e4, 10000.0) DESC
+             LIMIT 8",
+        )?;
+        let rows = stmt
+            .query_map([category], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut tightest = Vec::with_capacity(rows.len());
+        for (code, cost, margin_bp, list) in rows {
+            let floor = crate::domain::pricing::price_floor(
+                UnitPrice::from_minor(cost),
+                rows::bp_to_pct(margin_bp),
+            )
+            .map_err(|e| StoreError::Invalid(format!("floor of {code}: {e}")))?;
+            tightest.push(Tightest {
+                code,
+                floor,
+                list: UnitPrice::from_minor(list),
+            });
+        }
+        let tightest: Rc<[Tightest]> = tightest.into();
+        self.tightest
+            .borrow_mut()
+            .insert(category.to_string(), tightest.clone());
+        Ok(tightest)
     }
 
     /// The depot codes, for messages that name the ones a file could have meant.
@@ -187,60 +238,87 @@ impl ImportTx<'_> {
             .optional()?)
     }
 
-    /// The end date of an agreement: `None` when there is no such agreement, `Some(None)` when
-    /// it runs without end.
-    pub fn agreement_valid_to(
+    /// The price and end date of an agreement (`None` for an agreement without end); `None`
+    /// when there is no such agreement.
+    pub fn agreement(
         &self,
         customer: &str,
         product: &str,
         valid_from: NaiveDate,
-    ) -> Result<Option<Option<NaiveDate>>> {
-        let to: Option<Option<String>> = self
+    ) -> Result<Option<(UnitPrice, Option<NaiveDate>)>> {
+        let row: Option<(i64, Option<String>)> = self
             .tx
             .prepare_cached(
-                "SELECT a.valid_to FROM price_agreements a
+                "SELECT a.price_e4, a.valid_to FROM price_agreements a
                  JOIN customers c ON c.id = a.customer_id JOIN products p ON p.id = a.product_id
                  WHERE c.number = ?1 AND p.code = ?2 AND a.valid_from = ?3",
             )?
             .query_row(
                 params![customer, product, rows::date_text(valid_from)],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        to.map(rows::opt_date).transpose()
+        row.map(|(price, to)| Ok((UnitPrice::from_minor(price), rows::opt_date(to)?)))
+            .transpose()
     }
 
-    /// Like [`ImportTx::agreement_valid_to`], for a group discount.
-    pub fn group_discount_valid_to(
+    /// Like [`ImportTx::agreement`], for a group discount: its percentage and end date.
+    pub fn group_discount(
         &self,
         customer: &str,
         category: &str,
         valid_from: NaiveDate,
-    ) -> Result<Option<Option<NaiveDate>>> {
-        let to: Option<Option<String>> = self
+    ) -> Result<Option<(Decimal, Option<NaiveDate>)>> {
+        let row: Option<(i64, Option<String>)> = self
             .tx
             .prepare_cached(
-                "SELECT g.valid_to FROM group_discounts g JOIN customers c ON c.id = g.customer_id
+                "SELECT g.discount_bp, g.valid_to FROM group_discounts g
+                 JOIN customers c ON c.id = g.customer_id
                  WHERE c.number = ?1 AND g.category = ?2 AND g.valid_from = ?3",
             )?
             .query_row(
                 params![customer, category, rows::date_text(valid_from)],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        to.map(rows::opt_date).transpose()
+        row.map(|(bp, to)| Ok((rows::bp_to_pct(bp), rows::opt_date(to)?)))
+            .transpose()
     }
 
-    /// The title of the promotion of a product starting on a day, if there is one.
-    pub fn promotion_title(&self, product: &str, starts_on: NaiveDate) -> Result<Option<String>> {
-        Ok(self
+    /// The price of a product's quantity break from a quantity, if it has one.
+    pub fn quantity_break_price(
+        &self,
+        product: &str,
+        min_quantity: Quantity,
+    ) -> Result<Option<UnitPrice>> {
+        let price: Option<i64> = self
             .tx
             .prepare_cached(
-                "SELECT pr.title FROM promotions pr JOIN products p ON p.id = pr.product_id
+                "SELECT b.price_e4 FROM quantity_breaks b JOIN products p ON p.id = b.product_id
+                 WHERE p.code = ?1 COLLATE NOCASE AND b.min_qty_milli = ?2",
+            )?
+            .query_row(params![product, min_quantity.minor()?], |r| r.get(0))
+            .optional()?;
+        Ok(price.map(UnitPrice::from_minor))
+    }
+
+    /// The price and title of the promotion of a product starting on a day, if there is one.
+    pub fn promotion(
+        &self,
+        product: &str,
+        starts_on: NaiveDate,
+    ) -> Result<Option<(UnitPrice, String)>> {
+        let row: Option<(i64, String)> = self
+            .tx
+            .prepare_cached(
+                "SELECT pr.price_e4, pr.title FROM promotions pr JOIN products p ON p.id = pr.product_id
                  WHERE p.code = ?1 COLLATE NOCASE AND pr.starts_on = ?2",
             )?
-            .query_row(params![product, rows::date_text(starts_on)], |r| r.get(0))
-            .optional()?)
+            .query_row(params![product, rows::date_text(starts_on)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok(row.map(|(price, title)| (UnitPrice::from_minor(price), title)))
     }
 
     pub fn upsert_depot(&self, d: &Depot) -> Result<()> {
@@ -411,7 +489,7 @@ impl Store {
         f: impl FnOnce(&ImportTx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E>
     where
-        E: From<rusqlite::Error>,
+        E: From<rusqlite::Error> + From<StoreError>,
     {
         self.import_approved(None, f)
     }
@@ -423,16 +501,19 @@ impl Store {
         f: impl FnOnce(&ImportTx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E>
     where
-        E: From<rusqlite::Error>,
+        E: From<rusqlite::Error> + From<StoreError>,
     {
         let actor = self.actor.clone();
         let now = chrono::Utc::now();
         self.write(|tx| {
+            let limits = super::clerks::authority_limits(tx)?;
             let value = f(&ImportTx {
                 tx,
                 actor: &actor,
                 now,
                 approval,
+                limits,
+                tightest: RefCell::new(HashMap::new()),
             })?;
             super::bump(tx, "catalog")?;
             Ok(value)

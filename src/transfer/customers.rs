@@ -6,6 +6,7 @@ use super::checks::{self, Seen, set};
 use super::read::{Column, Row, Table, opt, req};
 use super::values;
 use super::write::{Cell, Sink};
+use crate::domain::clerk::Role;
 use crate::domain::customer::{Address, ContactPerson, Country, Customer, Language, check_vat_id};
 use crate::domain::money::Money;
 use crate::domain::phone;
@@ -94,6 +95,7 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
                     "blocked",
                     &format!("customer {number}"),
                     format!("unblocks customer {number}"),
+                    Role::Supervisor,
                 )?;
             }
             if let Some(limit) = credit_limit
@@ -109,8 +111,22 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
                         b.credit_limit.display_nl(),
                         limit.display_nl()
                     ),
+                    Role::Supervisor,
                 )?;
             }
+        } else if let Some(limit) = credit_limit.filter(|l| *l > Money::ZERO) {
+            // Credit for a new customer is the same decision as more credit for a known one.
+            checks::beyond_authority(
+                tx,
+                row,
+                "credit_limit",
+                &format!("customer {number}"),
+                format!(
+                    "gives new customer {number} a credit limit of {}",
+                    limit.display_nl()
+                ),
+                Role::Supervisor,
+            )?;
         }
         if !row.is_ok() {
             return Ok(());

@@ -236,7 +236,8 @@ pub fn import_reader(
     import_reader_approved(store, entity, display_name, bytes, None)
 }
 
-fn import_reader_approved(
+/// `import_reader`, with a supervisor's approval (see [`import_file_approved`]).
+pub fn import_reader_approved(
     store: &mut Store,
     entity: Entity,
     display_name: &str,

@@ -169,18 +169,18 @@ fn agreement(
     if !row.is_ok() {
         return Ok(());
     }
+    let before = tx.agreement(customer, product, valid_from)?;
     let valid_to = match valid_to {
         Some(to) => to,
-        None => tx
-            .agreement_valid_to(customer, product, valid_from)?
-            .flatten(),
+        None => before.and_then(|(_, to)| to),
     };
-    checks::floor(
+    checks::price(
         tx,
         row,
         &format!("agreement of {customer} for {product} from {valid_from}"),
         product,
         price,
+        before.map(|(p, _)| p),
     )?;
     let a = PriceAgreement {
         customer: customer.to_string(),
@@ -227,12 +227,19 @@ fn group_discount(
     if !row.is_ok() {
         return Ok(());
     }
+    let before = tx.group_discount(customer, category, valid_from)?;
     let valid_to = match valid_to {
         Some(to) => to,
-        None => tx
-            .group_discount_valid_to(customer, category, valid_from)?
-            .flatten(),
+        None => before.and_then(|(_, to)| to),
     };
+    checks::group_discount(
+        tx,
+        row,
+        &format!("group discount of {customer} on {category} from {valid_from}"),
+        category,
+        pct,
+        before.map(|(p, _)| p),
+    )?;
     let g = GroupDiscount {
         customer: customer.to_string(),
         category: category.to_string(),
@@ -278,7 +285,7 @@ fn quantity_break(
     if !row.is_ok() {
         return Ok(());
     }
-    checks::floor(
+    checks::price(
         tx,
         row,
         &format!(
@@ -287,6 +294,7 @@ fn quantity_break(
         ),
         product,
         price,
+        tx.quantity_break_price(product, min_quantity)?,
     )?;
     let b = QuantityBreak {
         product: product.to_string(),

@@ -5,10 +5,12 @@ use super::checks::{self, Seen, set};
 use super::read::{Column, Row, Table, opt, req};
 use super::values;
 use super::write::{Cell, Sink};
+use crate::domain::clerk::Role;
 use crate::domain::money::{Quantity, UnitPrice};
+use crate::domain::pricing::price_floor;
 use crate::domain::product::{Product, Unit, check_quantity};
 use crate::domain::vat::VatClass;
-use crate::store::{ImportTx, Store};
+use crate::store::{ImportTx, Store, StoreError};
 use rust_decimal::Decimal;
 
 pub const COLUMNS: &[Column] = &[
@@ -64,7 +66,8 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
         else {
             return Ok(());
         };
-        let mut p = tx.product(code)?.unwrap_or_else(|| Product {
+        let before = tx.product(code)?;
+        let mut p = before.clone().unwrap_or_else(|| Product {
             code: code.to_string(),
             description: String::new(),
             search_words: String::new(),
@@ -97,11 +100,57 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
             row.problem("pack_size", e.to_string());
             return Ok(());
         }
+        floor(tx, row, before.as_ref(), &p)?;
         checks::save(row, "code", || match &codes {
             Some(codes) => tx.upsert_product(&p, codes),
             None => tx.upsert_product_keeping_codes(&p),
         })
     })
+}
+
+/// The floor (cost + minimum margin) is where a clerk's negotiating stops, so a file that lowers
+/// it, or sets a list price below it, needs approval like a price below it would. What the
+/// database already holds is not asked again.
+fn floor(
+    tx: &ImportTx<'_>,
+    row: &mut Row<'_>,
+    before: Option<&Product>,
+    after: &Product,
+) -> Result<(), ImportError> {
+    let floor_of = |p: &Product| {
+        price_floor(p.cost_price, p.min_margin_pct)
+            .map_err(|e| StoreError::Invalid(format!("floor of {}: {e}", p.code)))
+    };
+    let floor = floor_of(after)?;
+    let subject = format!("product {}", after.code);
+    if let Some(b) = before {
+        let was = floor_of(b)?;
+        if floor < was {
+            let column = if after.cost_price < b.cost_price {
+                "cost_price"
+            } else {
+                "min_margin_pct"
+            };
+            let why = format!(
+                "lowers the floor of {} (cost + minimum margin) from {} to {}",
+                after.code,
+                was.display_nl(),
+                floor.display_nl()
+            );
+            checks::beyond_authority(tx, row, column, &subject, why, Role::Supervisor)?;
+        }
+    }
+    let lowered = before.is_none_or(|b| after.list_price < b.list_price);
+    if lowered && after.list_price < floor {
+        let why = format!(
+            "the list price {} is below the floor {} of {} (cost + minimum margin)",
+            after.list_price.display_nl(),
+            floor.display_nl(),
+            after.code
+        );
+        checks::beyond_authority(tx, row, "list_price", &subject, why, Role::Supervisor)?;
+    }
+    Ok(())
 }
 
 fn margin(text: &str) -> Result<Decimal, String> {

@@ -44,16 +44,18 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
         if !row.is_ok() {
             return Ok(());
         }
-        checks::floor(
+        let before = tx.promotion(product, starts_on)?;
+        checks::price(
             tx,
             row,
             &format!("promotion of {product} from {starts_on}"),
             product,
             price,
+            before.as_ref().map(|(p, _)| *p),
         )?;
         let title = match row.value("title") {
             Some(t) => t.to_string(),
-            None => tx.promotion_title(product, starts_on)?.unwrap_or_default(),
+            None => before.map(|(_, t)| t).unwrap_or_default(),
         };
         let promotion = Promotion {
             product: product.to_string(),

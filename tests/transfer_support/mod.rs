@@ -2,7 +2,8 @@
 //! depot the store and CLI tests share.)
 #![allow(dead_code)]
 
-use orderdesk::store::Store;
+use orderdesk::domain::clerk::Role;
+use orderdesk::store::{ImportApproval, Store};
 use orderdesk::transfer::{self, Entity, Format, ImportError, ImportSummary};
 use std::path::PathBuf;
 use tempfile::TempDir;
@@ -20,10 +21,39 @@ pub fn fresh() -> (TempDir, Store) {
     (dir, store)
 }
 
-/// Imports a fixture under its bare file name, so messages read `name.csv:ROW: …`.
+/// Imports a fixture under its bare file name, so messages read `name.csv:ROW: …`, approved by
+/// an admin: the good fixtures give credit and discounts beyond a clerk's authority, which
+/// `import_as_clerk` shows.
 pub fn import(store: &mut Store, entity: Entity, name: &str) -> Result<ImportSummary, ImportError> {
+    let approval = admin_approval(store);
+    let bytes = std::fs::read(fixture(name)).expect("fixture");
+    transfer::import_reader_approved(store, entity, name, &bytes, Some(&approval))
+}
+
+/// Imports a fixture with a clerk's authority only, as `orderdesk import` without `--approve-by`.
+pub fn import_as_clerk(
+    store: &mut Store,
+    entity: Entity,
+    name: &str,
+) -> Result<ImportSummary, ImportError> {
     let bytes = std::fs::read(fixture(name)).expect("fixture");
     transfer::import_reader(store, entity, name, &bytes)
+}
+
+/// The approval of admin `ada` (added on first use, PIN 8642).
+pub fn admin_approval(store: &mut Store) -> ImportApproval {
+    let now = chrono::Utc::now();
+    if !store.clerks().unwrap().iter().any(|c| c.name == "ada") {
+        let hash = orderdesk::domain::clerk::hash_secret("8642").unwrap();
+        store
+            .add_clerk("ada", Role::Admin, &hash, "test", now)
+            .unwrap();
+    }
+    let approver = store.verify_approver("ada", "8642", now).unwrap().unwrap();
+    ImportApproval {
+        approver,
+        reason: "fixture".into(),
+    }
 }
 
 /// A database with every good fixture imported, in dependency order.
