@@ -602,3 +602,47 @@ fn without_a_clerk_name_the_clerk_is_the_os_user_by_id_not_by_user_variable() {
         .unwrap();
     assert_eq!(v["clerk"], String::from_utf8_lossy(&id.stdout).trim());
 }
+
+/// `orderdesk export products | head`: the reader closing the pipe early is no failure, and
+/// nothing is said about it.
+#[test]
+fn a_reader_that_stops_early_is_no_failure() {
+    use std::io::Read;
+    let t = temp_db();
+    let demo = orderdesk_cmd(t.dir.path())
+        .args(["demo", "--no-tui", "--db"])
+        .arg(&t.path)
+        .args([
+            "--customers",
+            "300",
+            "--products",
+            "3000",
+            "--orders",
+            "300",
+        ])
+        .output()
+        .unwrap();
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    for args in [
+        &["export", "products"][..],
+        &["export", "customers", "--format", "json"],
+        &["orders", "list", "--json"],
+    ] {
+        let mut child = orderdesk_cmd(t.dir.path())
+            .arg("--db")
+            .arg(&t.path)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let mut first = [0u8; 100];
+        out.read_exact(&mut first).unwrap();
+        // Closed while the writer has far more than a pipe's buffer (64 KiB) to go.
+        drop(out);
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?}");
+    }
+}

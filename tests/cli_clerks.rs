@@ -71,7 +71,7 @@ fn clerks_are_added_listed_and_disabled() {
         "added sam (supervisor)\n"
     );
     let short = r.run_with(&["clerk", "add", "bram", "--pin-stdin"], "12\n");
-    assert_eq!(short.status.code(), Some(1));
+    assert_eq!(short.status.code(), Some(2), "a short PIN is bad input");
     assert!(err(&short).contains("at least 4"), "{}", err(&short));
     let dup = r.run_with(&["clerk", "add", "SAM", "--pin-stdin"], "1234\n");
     assert_eq!(dup.status.code(), Some(1));

@@ -125,8 +125,12 @@ pub(super) fn authorize(
     }
 }
 
+/// A PIN that is too short or otherwise unfit is bad input (exit 2), like a bad option.
 fn hash(pin: &str) -> CliResult<String> {
-    clerk::hash_secret(pin).map_err(|e| Failure::new(EXIT_FAILED, e.to_string()))
+    clerk::hash_secret(pin).map_err(|e| match e {
+        clerk::HashError::Secret(_) => Failure::new(EXIT_USAGE, e.to_string()),
+        clerk::HashError::Hash(_) => Failure::new(EXIT_FAILED, e.to_string()),
+    })
 }
 
 pub fn run(ctx: &Context, cmd: ClerkCmd, out: &mut dyn Write) -> CliResult {

@@ -157,14 +157,28 @@ impl From<crate::config::ConfigError> for Failure {
     }
 }
 
+impl Failure {
+    /// The reader of our output went away (`orderdesk orders list | head`): they have what they
+    /// wanted, so that is no failure and nothing to say.
+    pub fn reader_gone() -> Failure {
+        Failure::new(0, "")
+    }
+}
+
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Failure {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure::reader_gone();
+        }
         Failure::new(EXIT_FAILED, e.to_string())
     }
 }
 
 impl From<serde_json::Error> for Failure {
     fn from(e: serde_json::Error) -> Failure {
+        if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
+            return Failure::reader_gone();
+        }
         Failure::new(EXIT_FAILED, e.to_string())
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{CliResult, Context, EXIT_FAILED, EXIT_USAGE, Failure};
 use crate::store::ImportApproval;
-use crate::transfer::{self, Entity, ExportError, Format, ImportError};
+use crate::transfer::{self, Entity, Format, ImportError};
 use std::io::Write;
 
 fn entity(s: &str) -> CliResult<Entity> {
@@ -91,7 +91,7 @@ pub fn export(
     match result {
         Ok(_) => Ok(()),
         // `orderdesk export products | head` closes the pipe early; that is not a failure.
-        Err(ExportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if e.broken_pipe() => Ok(()),
         Err(e) => Err(Failure::new(EXIT_FAILED, e.to_string())),
     }
 }

@@ -200,6 +200,19 @@ pub enum ExportError {
     Json(#[from] serde_json::Error),
 }
 
+impl ExportError {
+    /// Whether the write failed because the reader closed the pipe (`export … | head`).
+    pub fn broken_pipe(&self) -> bool {
+        let pipe = std::io::ErrorKind::BrokenPipe;
+        match self {
+            ExportError::Io(e) => e.kind() == pipe,
+            ExportError::Csv(e) => matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == pipe),
+            ExportError::Json(e) => e.io_error_kind() == Some(pipe),
+            ExportError::Store(_) => false,
+        }
+    }
+}
+
 /// Imports the file at `path`; messages name the file as given.
 pub fn import_file(
     store: &mut Store,
