@@ -5,7 +5,8 @@
 //! `cargo bench --bench commit_concurrency` — env `COMMITS` (per process, default 500),
 //! `PROCESSES` (default "1,4"), `WARMUP` (unreported first commits per process, default 20) and
 //! `THINK_MS` (a clerk's pause between commits, default 0: every process commits flat out),
-//! `SYNC=normal` and `MMAP_MB` (the `[database]` settings synchronous and mmap_mb).
+//! `SYNC=normal` and `MMAP_MB` (the `[database]` settings synchronous and mmap_mb), and
+//! `QUEUE=off` (no writers' queue, SQLite's busy handler alone: to compare).
 
 #[path = "support/mod.rs"]
 mod support;
@@ -35,6 +36,7 @@ fn child(path: &str, n: usize, seed: usize) {
             .unwrap_or(0)
             * 1024
             * 1024,
+        writers_queue: std::env::var("QUEUE").map_or(true, |v| v != "off"),
     };
     let mut store = Store::open_with(std::path::Path::new(path), &options).expect("open");
     let customers = store.sample_customer_numbers(500).expect("customers");

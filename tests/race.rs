@@ -115,3 +115,66 @@ fn eight_processes_backorder_what_does_not_fit() {
     assert_eq!(backordered, q("14"));
     assert!(store.check().unwrap().is_clean());
 }
+
+/// The writers' queue (`<db>-writers`): a clerk's commit waits for its turn while another
+/// process holds it, gets in as soon as it is free, and does not wait for ever behind a process
+/// that holds it and does not move on (stopped, say): after a bounded wait it commits without.
+#[test]
+fn commits_queue_for_their_turn_but_not_for_ever() {
+    let t = temp_db();
+    drop(small_depot(&t.path));
+    let queue = std::fs::File::open(t.path.with_file_name("depot.db-writers"))
+        .expect("the depot's writes made the queue file");
+    let create = || {
+        orderdesk(
+            &t.path,
+            "bo",
+            &[
+                "orders",
+                "create",
+                "--customer",
+                "100001",
+                "--line",
+                "1 M8-BOLT",
+            ],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+    };
+    // Held for half a second: the commit waits, then goes in right after.
+    queue.lock().unwrap();
+    let started = std::time::Instant::now();
+    let child = create();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    queue.unlock().unwrap();
+    let o = child.wait_with_output().unwrap();
+    let waited = started.elapsed();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        waited >= std::time::Duration::from_millis(500),
+        "it did not queue: {waited:?}"
+    );
+
+    // Held and never let go: the commit still goes through, in the bounded wait (2 s), long
+    // before the holder would have let go (60 s).
+    queue.lock().unwrap();
+    let started = std::time::Instant::now();
+    let mut child = create();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the commit waited for ever behind the queue"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success());
+    assert!(started.elapsed() >= std::time::Duration::from_secs(2));
+    queue.unlock().unwrap();
+    let (code, report, _) = run_on(&t, &["check"]);
+    assert_eq!(code, 0, "{report}");
+}

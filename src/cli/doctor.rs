@@ -172,7 +172,7 @@ fn permissions(r: &mut Report<'_>, db: &Path, dir: &Path) -> CliResult {
             &format!("chgrp orderdesk {d} && chmod 2770 {d}"),
         )?;
     }
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", "-writers"] {
         let mut name = db.as_os_str().to_owned();
         name.push(suffix);
         let path = Path::new(&name);
@@ -181,8 +181,10 @@ fn permissions(r: &mut Report<'_>, db: &Path, dir: &Path) -> CliResult {
         };
         let mode = meta.mode() & 0o777;
         let p = path.display();
-        if folder_ok && mode == 0o660 && meta.gid() == gid {
-            r.ok(&format!("{p}: mode 0660, group {group}"))?;
+        // The writers' queue is only locked, and a lock needs only read access.
+        let queue_ok = suffix == "-writers" && mode & 0o440 == 0o440;
+        if folder_ok && (mode == 0o660 || queue_ok) && meta.gid() == gid {
+            r.ok(&format!("{p}: mode {mode:04o}, group {group}"))?;
         } else {
             r.fix(
                 &format!(

@@ -221,6 +221,7 @@ impl Context {
         OpenOptions {
             synchronous_full: self.config.database.synchronous == Synchronous::Full,
             mmap_bytes: i64::from(self.config.database.mmap_mb) * 1024 * 1024,
+            ..OpenOptions::default()
         }
     }
 

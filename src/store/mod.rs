@@ -22,6 +22,7 @@ pub mod migrations;
 mod orders;
 mod rows;
 mod tasks;
+mod turnstile;
 
 pub use audit::{AuditFilter, AuditRow, AuditVerdict};
 pub use bulk::{
@@ -120,6 +121,8 @@ pub struct OpenOptions {
     pub synchronous_full: bool,
     /// `PRAGMA mmap_size`: bytes of the file read through a memory map (0: none).
     pub mmap_bytes: i64,
+    /// Writers queue up fairly across processes (`turnstile`); off only to measure without.
+    pub writers_queue: bool,
 }
 
 impl Default for OpenOptions {
@@ -127,6 +130,7 @@ impl Default for OpenOptions {
         OpenOptions {
             synchronous_full: true,
             mmap_bytes: 0,
+            writers_queue: true,
         }
     }
 }
@@ -141,6 +145,8 @@ pub struct Store {
     last_checkpoint: std::time::Instant,
     /// Who the audit trail names for writes that carry no clerk of their own (imports).
     actor: String,
+    /// The writers' queue (`turnstile`), opened on the first write; `None` inside: none to be had.
+    turnstile: Option<Option<turnstile::Turnstile>>,
 }
 
 /// Waits 100 µs at a time for the first 20 ms, then 0.5 ms, then 2 ms, for about 30 seconds in
@@ -265,6 +271,7 @@ impl Store {
             writes_since_checkpoint: 0,
             last_checkpoint: std::time::Instant::now(),
             actor: crate::clerk::current(None, ""),
+            turnstile: None,
         };
         store.migrate()?;
         Ok(store)
@@ -340,6 +347,12 @@ impl Store {
     where
         E: From<rusqlite::Error>,
     {
+        let (path, queue) = (&self.path, self.options.writers_queue);
+        let _turn = self
+            .turnstile
+            .get_or_insert_with(|| queue.then(|| turnstile::Turnstile::open(path)).flatten())
+            .as_mut()
+            .and_then(turnstile::Turnstile::enter);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
