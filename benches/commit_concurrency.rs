@@ -6,7 +6,8 @@
 //! `PROCESSES` (default "1,4"), `WARMUP` (unreported first commits per process, default 20) and
 //! `THINK_MS` (a clerk's pause between commits, default 0: every process commits flat out),
 //! `SYNC=normal` and `MMAP_MB` (the `[database]` settings synchronous and mmap_mb), and
-//! `QUEUE=off` (no writers' queue, SQLite's busy handler alone: to compare).
+//! `QUEUE=off` (no writers' queue, SQLite's busy handler alone: to compare), `IDLE_FOLD=off`
+//! (with THINK_MS: the sessions do not fold the WAL between commits, to see what that costs).
 
 #[path = "support/mod.rs"]
 mod support;
@@ -57,7 +58,9 @@ fn child(path: &str, n: usize, seed: usize) {
             // Between orders the clerk's session is idle, and its worker folds the WAL then,
             // as the screen's worker does (`checkpoint_when_idle`).
             let pause = std::time::Instant::now();
-            store.checkpoint_when_idle().expect("checkpoint");
+            if std::env::var("IDLE_FOLD").map_or(true, |v| v != "off") {
+                store.checkpoint_when_idle().expect("checkpoint");
+            }
             let jitter = (i as u64 * 7919) % (2 * think + 1);
             let left = std::time::Duration::from_millis(jitter).saturating_sub(pause.elapsed());
             std::thread::sleep(left);
