@@ -86,45 +86,37 @@ pub fn import(tx: &ImportTx<'_>, table: &mut Table<'_>) -> Result<(), ImportErro
             return Ok(());
         };
         let before = tx.customer(number)?;
-        // An existing customer unblocked, or given more credit, is a credit decision.
-        if let Some(b) = &before {
-            if b.blocked && blocked == Some(false) {
-                checks::beyond_authority(
-                    tx,
-                    row,
-                    "blocked",
-                    &format!("customer {number}"),
-                    format!("unblocks customer {number}"),
-                    Role::Supervisor,
-                )?;
-            }
-            if let Some(limit) = credit_limit
-                && limit > b.credit_limit
-            {
-                checks::beyond_authority(
-                    tx,
-                    row,
-                    "credit_limit",
-                    &format!("customer {number}"),
-                    format!(
-                        "raises the credit limit of {number} from {} to {}",
-                        b.credit_limit.display_nl(),
-                        limit.display_nl()
-                    ),
-                    Role::Supervisor,
-                )?;
-            }
-        } else if let Some(limit) = credit_limit.filter(|l| *l > Money::ZERO) {
-            // Credit for a new customer is the same decision as more credit for a known one.
+        // An existing customer unblocked is a credit decision.
+        if before.as_ref().is_some_and(|b| b.blocked) && blocked == Some(false) {
+            checks::beyond_authority(
+                tx,
+                row,
+                "blocked",
+                &format!("customer {number}"),
+                format!("unblocks customer {number}"),
+                Role::Supervisor,
+            )?;
+        }
+        // More credit for a known customer, or any for a new one, is a credit decision.
+        let more_credit = match (&before, credit_limit) {
+            (Some(b), Some(limit)) if limit > b.credit_limit => Some(format!(
+                "raises the credit limit of {number} from {} to {}",
+                b.credit_limit.display_nl(),
+                limit.display_nl()
+            )),
+            (None, Some(limit)) if limit > Money::ZERO => Some(format!(
+                "gives new customer {number} a credit limit of {}",
+                limit.display_nl()
+            )),
+            _ => None,
+        };
+        if let Some(why) = more_credit {
             checks::beyond_authority(
                 tx,
                 row,
                 "credit_limit",
                 &format!("customer {number}"),
-                format!(
-                    "gives new customer {number} a credit limit of {}",
-                    limit.display_nl()
-                ),
+                why,
                 Role::Supervisor,
             )?;
         }
