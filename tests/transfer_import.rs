@@ -744,6 +744,20 @@ fn a_group_discount_that_takes_a_product_below_its_floor_needs_approval() {
             "gd.csv:2: discount_pct: 0,4032 is below the floor 0,414 of B-M8-50 (cost + minimum margin): beyond a clerk's authority; a supervisor approves the file with --approve-by NAME --reason TEXT"
         ]
     );
+    // A category no product has is a typo.
+    let file = b"kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fastners,1,2026-03-01\n";
+    let got = problems(transfer::import_reader(
+        &mut store,
+        Entity::Prices,
+        "gd.csv",
+        file,
+    ));
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].starts_with("gd.csv:2: category: no product has category 'Fastners' (categories: ")
+            && got[0].contains("Fasteners"),
+        "{got:?}"
+    );
     // 1 % off stays above every floor of the category: a clerk may.
     let file = b"kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fasteners,1,2026-03-01\n";
     transfer::import_reader(&mut store, Entity::Prices, "gd.csv", file).unwrap();

@@ -223,6 +223,22 @@ pub struct Tightest {
     pub list: UnitPrice,
 }
 
+impl Tightest {
+    /// The largest discount in percent that keeps this product at or above the lowest price
+    /// allowed (its floor, or its list price if that is lower) once the discounted price is
+    /// rounded to 4 decimals, half away from zero: a discounted price from `lowest − 0.00005`
+    /// on rounds to `lowest`. To the 28 digits of a decimal: for finding the products a category
+    /// discount reaches first, which [`check_group_discount`] then checks exactly.
+    pub fn room_pct(&self) -> Decimal {
+        let list = self.list.decimal();
+        if list <= Decimal::ZERO {
+            return Decimal::ONE_HUNDRED;
+        }
+        let lowest = self.floor.min(self.list).decimal() - Decimal::new(5, 5);
+        (Decimal::ONE - lowest / list) * Decimal::ONE_HUNDRED
+    }
+}
+
 /// A customer's discount on a whole category, set by a file: the percentage against the role's
 /// limit, and the price it gives each product of the category (`products`) against its floor.
 /// `Ok(None)`: within authority; `Ok(Some(need))` names in `BelowFloor` the first product it
@@ -494,6 +510,31 @@ mod tests {
         assert_eq!(approver(Role::Clerk, "12.5"), Some(Role::Supervisor));
         assert_eq!(approver(Role::Clerk, "20"), Some(Role::Admin));
         assert_eq!(approver(Role::Supervisor, "12.5"), None);
+    }
+
+    proptest::proptest! {
+        /// The room is where it should be: a discount a billionth of a percent less keeps the
+        /// product at its lowest allowed price, one a hundred-thousandth of a percent more takes
+        /// it below. (At the room itself the 28 digits of a decimal may fall either side.)
+        #[test]
+        fn the_room_of_a_product_is_where_a_discount_starts_to_reach_its_floor(
+            floor in 0i64..500_000,
+            list in 1i64..500_000,
+        ) {
+            let t = Tightest {
+                code: "P".into(),
+                floor: UnitPrice::from_minor(floor),
+                list: UnitPrice::from_minor(list),
+            };
+            let room = t.room_pct();
+            let lowest = t.floor.min(t.list);
+            if room > Decimal::ZERO && room < Decimal::ONE_HUNDRED {
+                let less = room - Decimal::new(1, 9);
+                proptest::prop_assert!(t.list.less_percent(less).unwrap() >= lowest);
+                let more = room + Decimal::new(1, 5);
+                proptest::prop_assert!(t.list.less_percent(more).unwrap() < lowest, "room {}", room);
+            }
+        }
     }
 
     proptest::proptest! {

@@ -109,47 +109,68 @@ impl ImportTx<'_> {
     }
 
     /// The products of a category that a discount on it takes below their floor first: the
-    /// few with the highest floor against their list price (a list price already below the
-    /// floor counts as no room at all). SQLite orders them by an approximate ratio; the caller
-    /// decides exactly, so the few cover ties. Asked once per category and import.
+    /// few with the least room (`Tightest::room_pct`), worked out in exact decimals over every
+    /// product of the category (a few tens of milliseconds for 100,000), once per category and
+    /// import. A few rather than one, so what the 28 digits of the room cannot tell apart is
+    /// still checked exactly by the caller.
     pub fn tightest_of_category(&self, category: &str) -> Result<Rc<[Tightest]>> {
+        const KEEP: usize = 8;
         if let Some(t) = self.tightest.borrow().get(category) {
             return Ok(t.clone());
         }
         let mut stmt = self.tx.prepare_cached(
             "SELECT code, cost_price_e4, min_margin_bp, list_price_e4 FROM products
-             WHERE category = ?1 AND list_price_e4 > 0
-             ORDER BY min(cost_price_e4 * (10000.0 + min_margin_bp) / list_price_e4, 10000.0) DESC
-             LIMIT 8",
+             WHERE category = ?1 AND list_price_e4 > 0",
         )?;
-        let rows = stmt
-            .query_map([category], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut tightest = Vec::with_capacity(rows.len());
-        for (code, cost, margin_bp, list) in rows {
+        let mut found = stmt.query([category])?;
+        let mut tightest: Vec<(Decimal, Tightest)> = Vec::with_capacity(KEEP + 1);
+        while let Some(r) = found.next()? {
+            let code: String = r.get(0)?;
             let floor = crate::domain::pricing::price_floor(
-                UnitPrice::from_minor(cost),
-                rows::bp_to_pct(margin_bp),
+                UnitPrice::from_minor(r.get(1)?),
+                rows::bp_to_pct(r.get(2)?),
             )
             .map_err(|e| StoreError::Invalid(format!("floor of {code}: {e}")))?;
-            tightest.push(Tightest {
+            let t = Tightest {
                 code,
                 floor,
-                list: UnitPrice::from_minor(list),
-            });
+                list: UnitPrice::from_minor(r.get(3)?),
+            };
+            let room = t.room_pct();
+            if tightest.len() == KEEP && tightest.last().is_some_and(|(r, _)| room >= *r) {
+                continue;
+            }
+            let at = tightest.partition_point(|(r, _)| *r <= room);
+            tightest.insert(at, (room, t));
+            tightest.truncate(KEEP);
         }
-        let tightest: Rc<[Tightest]> = tightest.into();
+        let tightest: Rc<[Tightest]> = tightest.into_iter().map(|(_, t)| t).collect();
         self.tightest
             .borrow_mut()
             .insert(category.to_string(), tightest.clone());
         Ok(tightest)
+    }
+
+    /// The product categories, in order, for a message that names the ones a file could
+    /// have meant.
+    pub fn categories(&self) -> Result<Vec<String>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT DISTINCT category FROM products WHERE category <> '' ORDER BY 1",
+        )?;
+        let found = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(found)
+    }
+
+    /// Whether any product has this category.
+    pub fn has_category(&self, category: &str) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM products WHERE category = ?1 LIMIT 1")?
+            .query_row([category], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// The depot codes, for messages that name the ones a file could have meant.

@@ -228,6 +228,20 @@ fn group_discount(
         return Ok(());
     }
     let before = tx.group_discount(customer, category, valid_from)?;
+    // A discount on a category no product has is a typo, unless it is one the database has.
+    if before.is_none() && !tx.has_category(category)? {
+        let known = tx.categories()?;
+        let known = match known.len() {
+            0 => "no product has a category yet".to_string(),
+            1..=20 => format!("categories: {}", known.join(", ")),
+            n => format!("{n} categories, such as {}", known[..20].join(", ")),
+        };
+        row.problem(
+            "category",
+            format!("no product has category '{category}' ({known})"),
+        );
+        return Ok(());
+    }
     let valid_to = match valid_to {
         Some(to) => to,
         None => before.and_then(|(_, to)| to),
