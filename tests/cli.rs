@@ -646,3 +646,29 @@ fn a_reader_that_stops_early_is_no_failure() {
         assert_eq!(stderr(&o), "", "{args:?}");
     }
 }
+
+/// A demo size far beyond the benchmark depot is a slip of the finger: refused at once (exit 2),
+/// before anything is written.
+#[test]
+fn a_demo_depot_has_a_size_cap() {
+    let t = temp_db();
+    for (flag, n) in [
+        ("--customers", "1000001"),
+        ("--products", "99999999"),
+        ("--orders", "5000001"),
+    ] {
+        let o = orderdesk_cmd(t.dir.path())
+            .args(["demo", "--no-tui", "--db"])
+            .arg(&t.path)
+            .args([flag, n])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{flag} {n}");
+        assert!(
+            stderr(&o).contains(&format!("{flag} {n}: a demo depot has at most")),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!t.path.exists(), "nothing written for {flag} {n}");
+    }
+}

@@ -62,6 +62,20 @@ pub fn run(mut ctx: Context, args: DemoArgs, db_given: bool, out: &mut dyn Write
         None => chrono::Local::now().date_naive(),
     };
     let defaults = DemoSize::default_size();
+    // Ten times the benchmark depot: more is a slip of the finger that would fill the disk for
+    // hours, not a demo.
+    for (flag, given, max) in [
+        ("--customers", args.customers, 1_000_000),
+        ("--products", args.products, 10_000_000),
+        ("--orders", args.orders, 5_000_000),
+    ] {
+        if let Some(n) = given.filter(|n| *n > max) {
+            return Err(Failure::new(
+                EXIT_USAGE,
+                format!("{flag} {n}: a demo depot has at most {max}"),
+            ));
+        }
+    }
     let size = DemoSize {
         customers: args.customers.unwrap_or(defaults.customers),
         products: args.products.unwrap_or(defaults.products),
