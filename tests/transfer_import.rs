@@ -3,12 +3,13 @@
 
 mod transfer_support;
 
-use orderdesk::domain::clerk::Role;
 use orderdesk::domain::{Language, Quantity, UnitPrice};
-use orderdesk::store::{ImportApproval, PriceRow, Store};
+use orderdesk::store::{PriceRow, Store};
 use orderdesk::transfer::{self, Entity, Format, ImportError};
 use rust_decimal::Decimal;
-use transfer_support::{export, fixture, fresh, import, import_as_clerk, loaded, problems};
+use transfer_support::{
+    export, fixture, fresh, import, import_as_clerk, loaded, problems, supervisor_approval,
+};
 
 fn p(s: &str) -> UnitPrice {
     UnitPrice::parse(s).unwrap()
@@ -846,19 +847,4 @@ fn a_products_file_that_lowers_the_floor_needs_approval() {
         store.product("B-M8-40").unwrap().cost_price,
         UnitPrice::parse("0.10").unwrap()
     );
-}
-
-/// The approval of supervisor `sam` (PIN 2468), added on first use.
-fn supervisor_approval(store: &mut Store) -> ImportApproval {
-    let now = chrono::Utc::now();
-    if !store.clerks().unwrap().iter().any(|c| c.name == "sam") {
-        let hash = orderdesk::domain::clerk::hash_secret("2468").unwrap();
-        store
-            .add_clerk("sam", Role::Supervisor, &hash, "test", now)
-            .unwrap();
-    }
-    ImportApproval {
-        approver: store.verify_approver("sam", "2468", now).unwrap().unwrap(),
-        reason: "supplier price list".into(),
-    }
 }

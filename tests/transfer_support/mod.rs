@@ -42,17 +42,30 @@ pub fn import_as_clerk(
 
 /// The approval of admin `ada` (added on first use, PIN 8642).
 pub fn admin_approval(store: &mut Store) -> ImportApproval {
+    approval(store, "ada", Role::Admin, "8642", "fixture")
+}
+
+/// The approval of supervisor `sam` (added on first use, PIN 2468).
+pub fn supervisor_approval(store: &mut Store) -> ImportApproval {
+    approval(
+        store,
+        "sam",
+        Role::Supervisor,
+        "2468",
+        "supplier price list",
+    )
+}
+
+/// The approval of `name`, who is added with `role` and `pin` on first use.
+fn approval(store: &mut Store, name: &str, role: Role, pin: &str, reason: &str) -> ImportApproval {
     let now = chrono::Utc::now();
-    if !store.clerks().unwrap().iter().any(|c| c.name == "ada") {
-        let hash = orderdesk::domain::clerk::hash_secret("8642").unwrap();
-        store
-            .add_clerk("ada", Role::Admin, &hash, "test", now)
-            .unwrap();
+    if !store.clerks().unwrap().iter().any(|c| c.name == name) {
+        let hash = orderdesk::domain::clerk::hash_secret(pin).unwrap();
+        store.add_clerk(name, role, &hash, "test", now).unwrap();
     }
-    let approver = store.verify_approver("ada", "8642", now).unwrap().unwrap();
     ImportApproval {
-        approver,
-        reason: "fixture".into(),
+        approver: store.verify_approver(name, pin, now).unwrap().unwrap(),
+        reason: reason.into(),
     }
 }
 
