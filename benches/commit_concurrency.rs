@@ -7,7 +7,8 @@
 //! `THINK_MS` (a clerk's pause between commits, default 0: every process commits flat out),
 //! `SYNC=normal` and `MMAP_MB` (the `[database]` settings synchronous and mmap_mb), and
 //! `QUEUE=off` (no writers' queue, SQLite's busy handler alone: to compare), `IDLE_FOLD=off`
-//! (with THINK_MS: the sessions do not fold the WAL between commits, to see what that costs).
+//! (the sessions do not fold the WAL between commits, to see what that costs) and `FOLD_PAGES`
+//! (the WAL's length at which an idle session folds it; default `store::FOLD_PAGES`).
 
 #[path = "support/mod.rs"]
 mod support;
@@ -38,6 +39,10 @@ fn child(path: &str, n: usize, seed: usize) {
             * 1024
             * 1024,
         writers_queue: std::env::var("QUEUE").map_or(true, |v| v != "off"),
+        fold_pages: std::env::var("FOLD_PAGES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(orderdesk::store::FOLD_PAGES),
     };
     let mut store = Store::open_with(std::path::Path::new(path), &options).expect("open");
     let customers = store.sample_customer_numbers(500).expect("customers");
@@ -54,13 +59,13 @@ fn child(path: &str, n: usize, seed: usize) {
         if k >= warmup {
             println!("{}", started.elapsed().as_micros());
         }
+        // Between orders the clerk's session is idle, and its worker folds the WAL then when it
+        // is due, as the screen's worker does (`checkpoint_when_idle`).
+        let pause = Instant::now();
+        if std::env::var("IDLE_FOLD").map_or(true, |v| v != "off") {
+            store.checkpoint_when_idle().expect("checkpoint");
+        }
         if think > 0 {
-            // Between orders the clerk's session is idle, and its worker folds the WAL then,
-            // as the screen's worker does (`checkpoint_when_idle`).
-            let pause = std::time::Instant::now();
-            if std::env::var("IDLE_FOLD").map_or(true, |v| v != "off") {
-                store.checkpoint_when_idle().expect("checkpoint");
-            }
             let jitter = (i as u64 * 7919) % (2 * think + 1);
             let left = std::time::Duration::from_millis(jitter).saturating_sub(pause.elapsed());
             std::thread::sleep(left);

@@ -48,6 +48,8 @@ use crate::domain::authority::NeedsApproval;
 use crate::domain::{MoneyError, UnitPrice};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 /// SQLite before 3.51.3 can corrupt a WAL database when a checkpoint races a WAL reset.
@@ -123,6 +125,9 @@ pub struct OpenOptions {
     pub mmap_bytes: i64,
     /// Writers queue up fairly across processes (`turnstile`); off only to measure without.
     pub writers_queue: bool,
+    /// An idle session folds the WAL into the database once it holds this many pages (see
+    /// `checkpoint_when_idle`); the benchmark varies it.
+    pub fold_pages: u32,
 }
 
 impl Default for OpenOptions {
@@ -131,6 +136,7 @@ impl Default for OpenOptions {
             synchronous_full: true,
             mmap_bytes: 0,
             writers_queue: true,
+            fold_pages: FOLD_PAGES,
         }
     }
 }
@@ -139,9 +145,10 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     options: OpenOptions,
-    /// Write transactions since this connection last folded the WAL into the database.
-    writes_since_checkpoint: u32,
-    /// When this connection last folded the WAL (see `CHECKPOINT_EVERY`).
+    /// Pages in the WAL after this connection's last commit, 0 once it folded them in: set by
+    /// the WAL hook (`watch_wal`).
+    wal_pages: Arc<AtomicU32>,
+    /// When this connection last folded the WAL (see `QUIET_FOLD`).
     last_checkpoint: std::time::Instant,
     /// Who the audit trail names for writes that carry no clerk of their own (imports).
     actor: String,
@@ -169,16 +176,48 @@ fn busy_handler(attempt: i32) -> bool {
     true
 }
 
-/// How often at most one connection folds the WAL into the database. Folding ends with an fsync
-/// of the database file, which competes for the disk with every clerk's commit (each an fsync of
-/// the WAL): folding after each of 4 busy clerks' commits made the slowest commits twice as slow
-/// (benches/commit_concurrency.rs with THINK_MS). Once a second keeps the WAL short all the same.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// Pages (4 KB each) in the WAL at which an idle session folds them into the database: about
+/// 500 five-line orders, 60 MB, within the WAL's size limit (`journal_size_limit`, 64 MB) so the
+/// file is reused, not cut and grown again. Each fold ends with an fsync of the database file that competes for the
+/// disk with every clerk's commit (an fsync of the WAL each), so fewer, larger folds cost the
+/// commits less than many small ones (benches/commit_concurrency.rs with THINK_MS; the README's
+/// figures). Below it a WAL is folded when the session has been quiet for `QUIET_FOLD`.
+pub const FOLD_PAGES: u32 = 15_000;
+
+/// A session that wrote folds what it wrote after this long even when the WAL is short, so a
+/// quiet depot's database file is up to date (for a backup, say).
+const QUIET_FOLD: Duration = Duration::from_secs(30);
+
+/// Past this many WAL pages (~200 MB) the committing connection folds at once, as SQLite's own
+/// automatic checkpoint would: a safety net for sessions that are never idle.
+const FOLD_AT_ONCE_PAGES: u32 = 50_000;
+
+/// Keeps `pages` at the WAL's length after each commit on `conn`, and folds the WAL at once past
+/// `FOLD_AT_ONCE_PAGES`. Replaces SQLite's automatic checkpoint, which folds inside whichever
+/// commit crosses its threshold (on a large database such a commit stalled for up to a second,
+/// measured: 0.9 s for 10,000 pages of a 1.2 GB depot, while the other clerks waited for it).
+fn watch_wal(conn: &mut Connection, pages: Arc<AtomicU32>, at_once: u32) -> rusqlite::Result<()> {
+    conn.wal_hook(Some(
+        move |wal: &mut rusqlite::hooks::Wal, n: std::ffi::c_int| {
+            let n = u32::try_from(n).unwrap_or(0);
+            pages.store(n, Ordering::Relaxed);
+            if n >= at_once {
+                // The commit has happened: an error here must not make it look failed.
+                match wal.checkpoint() {
+                    Ok(()) => pages.store(0, Ordering::Relaxed),
+                    Err(e) => tracing::debug!(error = %e, "checkpoint past the WAL's limit"),
+                }
+            }
+            Ok(())
+        },
+    ))
+}
 
 impl Drop for Store {
     fn drop(&mut self) {
-        // A short-lived command (orders create, import) leaves the WAL folded for the others.
-        if let Err(e) = self.checkpoint_now() {
+        // A session that ends folds what is due, as if idle; the last connection to close the
+        // database folds everything anyway (SQLite does).
+        if let Err(e) = self.checkpoint_when_idle() {
             tracing::debug!(error = %e, "checkpoint on close");
         }
     }
@@ -244,17 +283,15 @@ impl Store {
         } else {
             "NORMAL"
         };
-        // Checkpoints: SQLite folds the WAL into the database inside whichever commit crosses
-        // the threshold, and on a large database that commit stalls for up to a second (measured:
-        // 0.9 s for 10,000 pages of a 1.2 GB depot) while the other clerks wait for it. So the
-        // threshold is only a safety net (~200 MB) and the folding is done when a session is
-        // idle (`checkpoint_when_idle`) or closes.
         conn.execute_batch(&format!(
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = {sync}; PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 50000;
-             PRAGMA journal_size_limit = 67108864;"
+             PRAGMA cache_size = -8000; PRAGMA journal_size_limit = 67108864;"
         ))
         .map_err(open_err)?;
+        // Checkpoints are done when a session is idle (`checkpoint_when_idle`), not inside a
+        // commit: this hook takes the place of SQLite's automatic checkpoint.
+        let wal_pages = Arc::new(AtomicU32::new(0));
+        watch_wal(&mut conn, wal_pages.clone(), FOLD_AT_ONCE_PAGES).map_err(open_err)?;
         // Optionally read the file through a memory map. In WAL mode SQLite empties a
         // connection's page cache whenever another clerk commits, so without the map every
         // history query re-reads its pages with a system call and a copy each; with it they come
@@ -268,7 +305,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             options: options.clone(),
-            writes_since_checkpoint: 0,
+            wal_pages,
             last_checkpoint: std::time::Instant::now(),
             actor: crate::clerk::current(None, ""),
             turnstile: None,
@@ -358,26 +395,20 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
-        self.writes_since_checkpoint = self.writes_since_checkpoint.saturating_add(1);
         Ok(value)
     }
 
     /// Folds the WAL into the database without waiting for or blocking anyone (a passive
-    /// checkpoint), if this connection wrote since the last time and did not fold it in the last
-    /// `CHECKPOINT_EVERY`. For idle moments.
+    /// checkpoint) when it is due: this connection committed and the WAL then held at least
+    /// `fold_pages` pages, or it committed and has not folded for `QUIET_FOLD`. For idle moments.
     pub fn checkpoint_when_idle(&mut self) -> Result<()> {
-        if self.last_checkpoint.elapsed() < CHECKPOINT_EVERY {
+        let pages = self.wal_pages.load(Ordering::Relaxed);
+        let due = pages >= self.options.fold_pages
+            || (pages > 0 && self.last_checkpoint.elapsed() >= QUIET_FOLD);
+        if !due {
             return Ok(());
         }
-        self.checkpoint_now()
-    }
-
-    /// `checkpoint_when_idle` without the pause: for a connection that closes.
-    fn checkpoint_now(&mut self) -> Result<()> {
-        if self.writes_since_checkpoint == 0 {
-            return Ok(());
-        }
-        self.writes_since_checkpoint = 0;
+        self.wal_pages.store(0, Ordering::Relaxed);
         self.last_checkpoint = std::time::Instant::now();
         self.conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
@@ -402,5 +433,87 @@ impl Store {
             .conn
             .prepare_cached("PRAGMA data_version")?
             .query_row([], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::task::TaskKind;
+
+    /// A new database whose schema is folded in, so its WAL starts empty.
+    fn fresh(dir: &Path, options: &OpenOptions) -> Store {
+        let mut store = Store::open_with(&dir.join("d.db"), options).unwrap();
+        store.last_checkpoint -= QUIET_FOLD;
+        store.checkpoint_when_idle().unwrap();
+        store
+    }
+
+    /// Writes one task; the WAL's length after it.
+    fn write_one(store: &mut Store) -> u32 {
+        let task = tasks::NewTask::new(TaskKind::Question, "x".repeat(3000));
+        store.add_task(&task, chrono::Utc::now()).unwrap();
+        store.wal_pages.load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn an_idle_session_folds_the_wal_once_it_is_long_and_not_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = OpenOptions {
+            fold_pages: 40,
+            ..OpenOptions::default()
+        };
+        let mut store = fresh(dir.path(), &options);
+        let mut pages = write_one(&mut store);
+        assert!(pages > 0 && pages < 40, "{pages}");
+        // Short: not folded, so the next commit lengthens the same WAL.
+        while pages < 40 {
+            store.checkpoint_when_idle().unwrap();
+            let next = write_one(&mut store);
+            assert!(next > pages, "the WAL was folded at {pages} pages");
+            pages = next;
+        }
+        // Long: folded, and the next commit starts the WAL from the beginning.
+        store.checkpoint_when_idle().unwrap();
+        assert_eq!(store.wal_pages.load(Ordering::Relaxed), 0);
+        let after = write_one(&mut store);
+        assert!(after < pages, "not folded: {after} pages after {pages}");
+    }
+
+    #[test]
+    fn a_quiet_session_folds_even_a_short_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = fresh(dir.path(), &OpenOptions::default());
+        let pages = write_one(&mut store);
+        store.checkpoint_when_idle().unwrap();
+        assert_eq!(store.wal_pages.load(Ordering::Relaxed), pages, "too soon");
+        store.last_checkpoint -= QUIET_FOLD;
+        store.checkpoint_when_idle().unwrap();
+        assert_eq!(store.wal_pages.load(Ordering::Relaxed), 0);
+        assert!(
+            write_one(&mut store) < pages + 2,
+            "the WAL was not started again"
+        );
+    }
+
+    #[test]
+    fn past_the_limit_the_commit_folds_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = fresh(dir.path(), &OpenOptions::default());
+        watch_wal(&mut store.conn, store.wal_pages.clone(), 30).unwrap();
+        let (mut longest, mut step) = (0, 0);
+        for _ in 0..20 {
+            let pages = write_one(&mut store);
+            if pages == 0 {
+                // Folded by the commit that took it past 30 pages, not before; the next commit
+                // starts the WAL again.
+                assert!(longest + step >= 30, "folded at {longest} + {step} pages");
+                assert!(write_one(&mut store) < 30);
+                return;
+            }
+            step = pages - longest;
+            longest = pages;
+        }
+        panic!("never folded; the WAL reached {longest} pages");
     }
 }
