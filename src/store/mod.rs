@@ -419,7 +419,7 @@ impl Store {
     /// whole: under a steady stream of orders the WAL grew and grew instead (measured: 180 MB
     /// with 4 busy clerks, and every commit then wrote to a longer file). So a second one, in the
     /// writers' queue, folds the few pages committed meanwhile; the others wait for it (measured
-    /// with 4 busy clerks: 1.5 ms, at times 20-26 ms, once per 15,000 pages).
+    /// with 4 busy clerks: either about 1.5 ms or 19-26 ms, once per 15,000 pages).
     pub fn checkpoint_when_idle(&mut self) -> Result<()> {
         let pages = self.wal_pages.load(Ordering::Relaxed);
         let due = pages >= self.options.fold_pages
