@@ -731,14 +731,17 @@ fn a_group_discount_that_takes_a_product_below_its_floor_needs_approval() {
         ));
     }
     transfer::import_reader(&mut store, Entity::Products, "cost.csv", file.as_bytes()).unwrap();
+    // C200's discount of `pct` % on `category`, as a prices file.
+    let discount = |category: &str, pct: &str| {
+        format!(
+            "kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,{category},{pct},2026-03-01\n"
+        )
+    };
+    let import = |store: &mut Store, file: String| {
+        transfer::import_reader(store, Entity::Prices, "gd.csv", file.as_bytes())
+    };
     // Floor 0,36 + 15 % = 0,414: 4 % off 0,42 is 0,4032, below it.
-    let file = b"kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fasteners,4,2026-03-01\n";
-    let got = problems(transfer::import_reader(
-        &mut store,
-        Entity::Prices,
-        "gd.csv",
-        file,
-    ));
+    let got = problems(import(&mut store, discount("Fasteners", "4")));
     assert_eq!(
         got,
         [
@@ -746,13 +749,7 @@ fn a_group_discount_that_takes_a_product_below_its_floor_needs_approval() {
         ]
     );
     // A category no product has is a typo.
-    let file = b"kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fastners,1,2026-03-01\n";
-    let got = problems(transfer::import_reader(
-        &mut store,
-        Entity::Prices,
-        "gd.csv",
-        file,
-    ));
+    let got = problems(import(&mut store, discount("Fastners", "1")));
     assert_eq!(got.len(), 1);
     assert!(
         got[0].starts_with("gd.csv:2: category: no product has category 'Fastners' (categories: ")
@@ -760,12 +757,17 @@ fn a_group_discount_that_takes_a_product_below_its_floor_needs_approval() {
         "{got:?}"
     );
     // 1 % off stays above every floor of the category: a clerk may.
-    let file = b"kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fasteners,1,2026-03-01\n";
-    transfer::import_reader(&mut store, Entity::Prices, "gd.csv", file).unwrap();
-    let file = b"kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fasteners,4,2026-03-01\n";
+    import(&mut store, discount("Fasteners", "1")).unwrap();
     let approval = supervisor_approval(&mut store);
-    transfer::import_reader_approved(&mut store, Entity::Prices, "gd.csv", file, Some(&approval))
-        .unwrap();
+    let file = discount("Fasteners", "4");
+    transfer::import_reader_approved(
+        &mut store,
+        Entity::Prices,
+        "gd.csv",
+        file.as_bytes(),
+        Some(&approval),
+    )
+    .unwrap();
     let (_, discounts, _) = store.all_prices().unwrap();
     assert!(
         discounts
@@ -774,10 +776,7 @@ fn a_group_discount_that_takes_a_product_below_its_floor_needs_approval() {
     );
     // The same discount again, or a smaller one, was decided already.
     for pct in ["4", "3"] {
-        let file = format!(
-            "kind,customer,category,discount_pct,valid_from\ngroup_discount,C200,Fasteners,{pct},2026-03-01\n"
-        );
-        transfer::import_reader(&mut store, Entity::Prices, "gd.csv", file.as_bytes()).unwrap();
+        import(&mut store, discount("Fasteners", pct)).unwrap();
     }
 }
 
