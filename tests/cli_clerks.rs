@@ -308,6 +308,13 @@ fn doctor_says_what_to_fix() {
     // Fixed as told: only the umask of this test process may still be reported.
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o2770)).unwrap();
     std::fs::set_permissions(&r.t.path, std::fs::Permissions::from_mode(0o660)).unwrap();
+    // The writers' queue holds counters every clerk's session moves: group-writable too.
+    let queue = r.t.path.with_file_name("depot.db-writers");
+    assert!(
+        out.contains(&format!("chmod 0660 {}", queue.display())),
+        "{out}"
+    );
+    std::fs::set_permissions(&queue, std::fs::Permissions::from_mode(0o660)).unwrap();
     let o = r.run_with(&["doctor"], "");
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(!out.contains("chmod"), "{out}");
