@@ -386,12 +386,15 @@ impl Store {
     where
         E: From<rusqlite::Error>,
     {
-        let _turn = Store::queue_up(&mut self.turnstile, &self.path, &self.options);
+        let turn = Store::queue_up(&mut self.turnstile, &self.path, &self.options);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
+        if let Some(turn) = &turn {
+            turn.note_wal_pages(self.wal_pages.load(Ordering::Relaxed));
+        }
         Ok(value)
     }
 
@@ -421,12 +424,23 @@ impl Store {
     /// writers' queue, folds the few pages committed meanwhile; the others wait for it (measured
     /// with 4 busy clerks: either about 1.5 ms or 19-26 ms, once per 15,000 pages).
     pub fn checkpoint_when_idle(&mut self) -> Result<()> {
-        let pages = self.wal_pages.load(Ordering::Relaxed);
-        let due = pages >= self.options.fold_pages
-            || (pages > 0 && self.last_checkpoint.elapsed() >= QUIET_FOLD);
-        if !due {
+        let own = self.wal_pages.load(Ordering::Relaxed);
+        let queue = self.turnstile.as_ref().and_then(Option::as_ref);
+        // Every session knows the WAL's length after anyone's commit, where the queue shares it.
+        let long = queue
+            .and_then(turnstile::Turnstile::wal_pages)
+            .unwrap_or(own)
+            >= self.options.fold_pages;
+        let quiet = own > 0 && self.last_checkpoint.elapsed() >= QUIET_FOLD;
+        if !long && !quiet {
             return Ok(());
         }
+        // One session folds at a time, and the others do not fold the same WAL after it.
+        let claim = match queue.map(turnstile::Turnstile::claim_fold) {
+            Some(None) => return Ok(()),
+            Some(claim) => claim,
+            None => None,
+        };
         self.wal_pages.store(0, Ordering::Relaxed);
         self.last_checkpoint = std::time::Instant::now();
         let busy: i64 = self
@@ -438,9 +452,14 @@ impl Store {
         }
         // In the writers' queue no clerk commits, so this catches up; the next commit then finds
         // the WAL folded in whole and writes it again from the beginning.
-        let _turn = Store::queue_up(&mut self.turnstile, &self.path, &self.options);
+        let turn = Store::queue_up(&mut self.turnstile, &self.path, &self.options);
         self.conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        if let Some(turn) = &turn {
+            turn.note_wal_pages(0);
+        }
+        drop(turn);
+        drop(claim);
         Ok(())
     }
 
@@ -557,6 +576,38 @@ mod tests {
             started_again >= 15,
             "started again after {started_again} of {folds} folds"
         );
+    }
+
+    /// Where the writers' queue shares the WAL's length, the session that is idle folds it,
+    /// whoever made it long, and one session at a time.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_long_wal_is_folded_by_one_session_not_by_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = fresh(dir.path(), 100);
+        let options = OpenOptions {
+            fold_pages: 100,
+            ..OpenOptions::default()
+        };
+        let mut b = Store::open_with(&dir.path().join("d.db"), &options).unwrap();
+        let b_saw = write_one(&mut b);
+        let mut pages = write_one(&mut a);
+        while pages < 100 {
+            pages = write_one(&mut a);
+        }
+        // While another session folds, b does not.
+        let claim = a.turnstile.as_ref().unwrap().as_ref().unwrap().claim_fold();
+        assert!(claim.is_some());
+        b.checkpoint_when_idle().unwrap();
+        assert_eq!(b.wal_pages.load(Ordering::Relaxed), b_saw, "folded too");
+        drop(claim);
+        // b's own commit saw a short WAL, a's a long one: b folds it.
+        b.checkpoint_when_idle().unwrap();
+        assert_eq!(b.wal_pages.load(Ordering::Relaxed), 0, "b did not fold");
+        // a does not fold it again.
+        a.checkpoint_when_idle().unwrap();
+        assert_eq!(a.wal_pages.load(Ordering::Relaxed), pages, "folded twice");
+        assert!(write_one(&mut a) < 100, "the WAL was not started again");
     }
 
     #[test]
