@@ -19,7 +19,9 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// A child: commits `n` orders and prints each commit's time in microseconds. The first
-/// `WARMUP` commits (cold caches, statements being prepared) are done but not reported; with
+/// `WARMUP` commits (cold caches, statements being prepared) are done but not reported, and the
+/// clerks then start measuring together (otherwise the first one's measured commits wait behind
+/// the others' cold ones: measured, up to 11 ms in the first 100 ms of a run); with
 /// `THINK_MS` set, it waits a random 0..2×THINK_MS between commits, like a clerk.
 fn child(path: &str, n: usize, seed: usize) {
     let warmup: usize = std::env::var("WARMUP")
@@ -49,6 +51,13 @@ fn child(path: &str, n: usize, seed: usize) {
     let products = store.sample_product_codes(2000).expect("products");
     let approval = support::standing_approval(&mut store);
     for k in 0..n + warmup {
+        if k == warmup {
+            // Warm: wait until every clerk is, so none is measured against cold commits.
+            println!("ready");
+            std::io::Write::flush(&mut std::io::stdout()).expect("stdout");
+            let mut go = String::new();
+            std::io::stdin().read_line(&mut go).expect("the go-ahead");
+        }
         let i = k * 4 + seed;
         let mut order = support::five_line_order(&customers, &products, i, &format!("bench{seed}"));
         order.approvals = vec![approval.clone()];
@@ -103,7 +112,6 @@ fn main() {
         std::fs::File::open(&path)
             .and_then(|f| f.sync_all())
             .expect("sync the copy");
-        let started = Instant::now();
         let children: Vec<_> = (0..procs)
             .map(|seed| {
                 Command::new(&exe)
@@ -113,15 +121,31 @@ fn main() {
                         &commits.to_string(),
                         &seed.to_string(),
                     ])
+                    .stdin(Stdio::piped())
                     .stdout(Stdio::piped())
                     .spawn()
                     .expect("spawn a clerk process")
             })
             .collect();
+        // Every clerk warms up first; then all start together.
+        let mut clerks: Vec<_> = children
+            .into_iter()
+            .map(|mut c| {
+                let mut out = BufReader::new(c.stdout.take().expect("stdout"));
+                let mut ready = String::new();
+                out.read_line(&mut ready).expect("ready");
+                assert_eq!(ready.trim(), "ready", "a clerk process failed to warm up");
+                (c, out)
+            })
+            .collect();
+        let started = Instant::now();
+        for (c, _) in &mut clerks {
+            let mut go = c.stdin.take().expect("stdin");
+            std::io::Write::write_all(&mut go, b"go\n").expect("go");
+        }
         let mut samples: Vec<f64> = Vec::new();
-        for mut c in children {
-            let out = c.stdout.take().expect("stdout");
-            for line in BufReader::new(out).lines() {
+        for (mut c, out) in clerks {
+            for line in out.lines() {
                 let us: f64 = line.expect("line").trim().parse().expect("micros");
                 samples.push(us / 1000.0);
             }
