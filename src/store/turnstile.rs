@@ -9,8 +9,8 @@
 //! So a writer first takes an exclusive `flock` on `<database>-writers`: the kernel puts the
 //! waiters to sleep and wakes them the moment the lock is free, with no polling. The lock is only
 //! a queue; SQLite's own locking still keeps the data safe, so a process that does not take it
-//! (an older orderdesk, the sqlite3 shell) is merely not queued. The file holds nothing, and a
-//! lock dies with its process, so a killed clerk blocks no one.
+//! (an older orderdesk, the sqlite3 shell) is merely not queued. The file holds no data, only
+//! the counters below, and a lock dies with its process, so a killed clerk blocks no one.
 //!
 //! The kernel wakes all of a `flock`'s waiters at once, though, and leaves the order to chance.
 //! So on Linux a writer takes a ticket before the lock and waits for its number (`counters`):
@@ -25,16 +25,16 @@
 #[cfg(target_os = "linux")]
 mod counters;
 
+use std::fs::File;
+use std::path::Path;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
 /// This session's claim to fold the WAL; dropping it lets other sessions fold it again.
 pub struct FoldClaim {
     #[cfg(target_os = "linux")]
     _shared: Option<counters::FoldClaim>,
 }
-
-use std::fs::File;
-use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
 
 /// How long a writer waits in the queue before it goes to SQLite's lock without its turn.
 const PATIENCE: Duration = Duration::from_secs(2);
