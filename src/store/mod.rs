@@ -412,9 +412,10 @@ impl Store {
             .and_then(turnstile::Turnstile::enter)
     }
 
-    /// Folds the WAL into the database when it is due: this connection committed and the WAL
-    /// then held at least `fold_pages` pages, or it committed and has not folded for
-    /// `QUIET_FOLD`. For idle moments.
+    /// Folds the WAL into the database when it is due: the last commit (any session's, where
+    /// the writers' queue shares it; else this connection's) left at least `fold_pages` pages in
+    /// the WAL, or this connection committed and has not folded for `QUIET_FOLD`. One session at
+    /// a time folds. For idle moments.
     ///
     /// Passive checkpoints only, which wait for no one. The first copies what is there while the
     /// other clerks go on committing. But with commits going on it never catches up with them,
