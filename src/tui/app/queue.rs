@@ -110,6 +110,18 @@ impl QueuePane {
         Some((t, score(t, value, self.now, &self.weights)))
     }
 
+    /// Forgets the loaded tasks (another clerk signed in: nothing of the last one's stays on
+    /// screen until their own are loaded).
+    pub fn forget(&mut self) {
+        self.tasks.clear();
+        self.ranked.clear();
+        self.takeable = 0;
+        self.selected = 0;
+        self.loaded = false;
+        self.current = None;
+        self.current_has_draft = false;
+    }
+
     pub fn set(&mut self, snap: TaskSnapshot, clerk: &str) {
         let selected_id = self.id_at(self.selected);
         // The old positions mean nothing in the new list.

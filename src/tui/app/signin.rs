@@ -465,7 +465,7 @@ pub fn response(app: &mut App, resp: AuthResponse) {
                 clerk: c.name.clone(),
             });
             // Their own parked orders and claimed tasks come back in the queue.
-            app.queue.current = None;
+            app.queue.forget();
             app.request(Request::LoadTasks);
             app.info(format!("signed in as {} ({})", c.name, c.role));
         }
