@@ -5,7 +5,8 @@
 //! `cargo bench --bench commit_concurrency` — env `COMMITS` (per process, default 500),
 //! `PROCESSES` (default "1,4"), `WARMUP` (unreported first commits per process, default 20) and
 //! `THINK_MS` (a clerk's pause between commits, default 0: every process commits flat out),
-//! `SYNC=normal` and `MMAP_MB` (the `[database]` settings synchronous and mmap_mb), and
+//! `SYNC=normal` and `MMAP_MB` (the `[database]` settings synchronous and mmap_mb),
+//! `SYNC_IN_LOCK=on` (SQLite syncs the WAL inside each commit, as before stop 15: to compare),
 //! `QUEUE=off` (no writers' queue, SQLite's busy handler alone: to compare), `IDLE_FOLD=off`
 //! (the sessions do not fold the WAL between commits, to see what that costs) and `FOLD_PAGES`
 //! (the WAL's length at which an idle session folds it; default `store::FOLD_PAGES`).
@@ -34,6 +35,7 @@ fn child(path: &str, n: usize, seed: usize) {
         .unwrap_or(0);
     let options = orderdesk::store::OpenOptions {
         synchronous_full: std::env::var("SYNC").map_or(true, |v| v != "normal"),
+        sync_in_lock: std::env::var("SYNC_IN_LOCK").is_ok_and(|v| v == "on"),
         mmap_bytes: std::env::var("MMAP_MB")
             .ok()
             .and_then(|v| v.parse::<i64>().ok())

@@ -506,6 +506,30 @@ fn a_failed_print_shows_the_command_error_and_the_order_stays() {
     assert_eq!(h.app.message.as_ref().unwrap().level, Level::Error);
 }
 
+/// The disk did not confirm the commit (here: the WAL cannot be opened to sync it): the screen
+/// says the order is committed, under its number, and not to enter it again.
+#[test]
+fn an_order_the_disk_did_not_confirm_is_shown_committed_with_a_warning() {
+    let (t, mut h) = fresh();
+    h.keys("jans<Enter>1 m8-bolt<Enter>").unwrap();
+    std::fs::remove_file(format!("{}-wal", t.path.display())).unwrap();
+    h.keys("<F10>").unwrap();
+    let m = message(&h);
+    let number = h.app.last_committed.as_ref().expect("not committed").number;
+    assert!(
+        m.contains(&format!(
+            "order {number} for Bouwbedrijf Jansen B.V. committed"
+        )) && m.contains("the disk could not confirm it")
+            && m.contains("do not enter it again"),
+        "{m}"
+    );
+    assert_eq!(h.app.message.as_ref().unwrap().level, Level::Error);
+    assert!(
+        h.app.order.is_none(),
+        "the order stayed open to commit again"
+    );
+}
+
 #[test]
 fn another_clerks_reservation_shows_up_but_their_typing_does_not() {
     let t = temp_db();

@@ -143,6 +143,34 @@ fn commit_reserves_and_prices() {
     assert_eq!(listed.len(), 1);
 }
 
+/// The disk fails to confirm the commit (here: the WAL cannot be opened to sync it): the order
+/// stays committed and its number is reported with the disk's error, so nobody enters it twice.
+#[test]
+fn an_order_the_disk_did_not_confirm_is_committed_and_says_so() {
+    let t = temp_db();
+    let mut store = small_depot(&t.path);
+    let first = order("100001", &[("1", "M8-BOLT")], ShortPolicy::Refuse);
+    assert_eq!(store.commit_order(&first, now()).unwrap().unconfirmed, None);
+    let wal = format!("{}-wal", t.path.display());
+    std::fs::remove_file(&wal).unwrap();
+    let c = store
+        .commit_order(
+            &order("100001", &[("2", "M8-BOLT")], ShortPolicy::Refuse),
+            now(),
+        )
+        .unwrap();
+    let disk = c.unconfirmed.expect("the failed sync was not reported");
+    assert!(
+        disk.contains("could not confirm") && disk.contains(&wal),
+        "{disk}"
+    );
+    assert_eq!(
+        store.order(c.order.number).unwrap().lines[0].reserved,
+        q("2")
+    );
+    assert_eq!(available(&store, "M8-BOLT", "UTR"), "97");
+}
+
 #[test]
 fn short_order_refused_whole_or_backordered() {
     let t = temp_db();

@@ -155,13 +155,24 @@ pub fn run(ctx: &Context, cmd: OrdersCmd, out: &mut dyn Write) -> CliResult {
                 Err(e) => return Err(e.into()),
             };
             if json {
-                return json::print(out, &to_json(&committed.order)?);
+                json::print(out, &to_json(&committed.order)?)?;
+            } else {
+                writeln!(out, "{}", committed.order.number)?;
+                for s in &committed.short {
+                    eprintln!("backordered: {}", s.describe());
+                }
             }
-            writeln!(out, "{}", committed.order.number)?;
-            for s in &committed.short {
-                eprintln!("backordered: {}", s.describe());
+            match committed.unconfirmed {
+                // Committed all the same: the number is out, and a retry would order twice.
+                Some(disk) => Err(Failure::new(
+                    EXIT_FAILED,
+                    format!(
+                        "order {} is committed, but the disk could not confirm it, so it may be lost on a power cut; do not create it again ({disk})",
+                        committed.order.number
+                    ),
+                )),
+                None => Ok(()),
             }
-            Ok(())
         }
         OrdersCmd::List {
             status,

@@ -121,6 +121,9 @@ pub struct CommittedOrder {
     pub order: Order,
     /// Lines that were backordered (with `ShortPolicy::Backorder`).
     pub short: Vec<ShortLine>,
+    /// The order is committed (everyone sees it, its stock is reserved) but the disk reported
+    /// an error when it was synced, so it may not survive a power cut: what the disk said.
+    pub unconfirmed: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -879,13 +882,17 @@ impl Store {
         // The limits as the admin set them, read for this commit: another session's change counts.
         let limits = clerks::authority_limits(&self.conn)?;
         let mut plan = plan(&self.conn, new, &limits, now)?;
-        let (number, short) = self.write(|tx| {
+        // Not `write`: an order committed but not confirmed on disk is still committed, and the
+        // clerk must know its number rather than commit it again.
+        let (number, short) = self.commit(|tx| {
             recheck_credit(tx, new, &mut plan, now)?;
             reserve_and_insert(tx, new, &plan, now)
         })?;
+        let unconfirmed = self.sync_after_write().err().map(|e| e.to_string());
         Ok(CommittedOrder {
             order: load_order(&self.conn, number)?,
             short,
+            unconfirmed,
         })
     }
 
@@ -1000,23 +1007,15 @@ impl Store {
     /// Writes the whole draft and the half-typed entry line; called on every change.
     ///
     /// A draft survives the program being killed without an fsync of its own (the operating
-    /// system holds the write), so it is written with `synchronous = NORMAL`; the next committed
-    /// order syncs it to disk with everything before it.
+    /// system holds the write), so it is written without waiting for the disk; the next
+    /// committed order syncs it to disk with everything before it.
     pub fn save_draft(
         &mut self,
         draft: &Draft,
         entry_text: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let full = self.options.synchronous_full;
-        if full {
-            self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
-        }
-        let result = self.write(|tx| save_draft(tx, draft, entry_text, now));
-        if full {
-            self.conn.execute_batch("PRAGMA synchronous = FULL")?;
-        }
-        result
+        self.write_unsynced(|tx| save_draft(tx, draft, entry_text, now))
     }
 
     /// The draft and the text that was in its entry field.

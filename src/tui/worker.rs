@@ -229,6 +229,8 @@ pub enum Response {
     Committed {
         order: Box<Order>,
         backordered: Vec<ShortLine>,
+        /// The disk's error when the committed order was synced (`CommittedOrder::unconfirmed`).
+        unconfirmed: Option<String>,
     },
     Short {
         lines: Vec<ShortLine>,
@@ -616,6 +618,7 @@ pub fn handle(st: &mut WorkerState, req: Request) -> Option<Response> {
             Ok(c) => Response::Committed {
                 order: Box::new(c.order),
                 backordered: c.short,
+                unconfirmed: c.unconfirmed,
             },
             Err(StoreError::Short(lines)) => Response::Short { lines },
             Err(StoreError::NeedsApproval(n)) => {

@@ -201,11 +201,7 @@ impl Store {
 
     /// After a bulk load: statistics for the query planner, durable settings back, WAL folded in.
     pub fn after_bulk(&mut self) -> Result<()> {
-        let sync = if self.options.synchronous_full {
-            "FULL"
-        } else {
-            "NORMAL"
-        };
+        let sync = self.options.pragma_synchronous();
         // A sample of each index is enough for the planner's statistics; reading all of a
         // million-product depot would add seconds for no better plans.
         let started = std::time::Instant::now();

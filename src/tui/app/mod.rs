@@ -109,6 +109,8 @@ pub struct App {
     reprinting: Option<i64>,
     /// The order committed last, for the slip and a reprint.
     pub last_committed: Option<crate::domain::order::Order>,
+    /// The disk's error when `last_committed` was synced: it may not survive a power cut.
+    pub last_unconfirmed: Option<String>,
     pub quit: bool,
     /// Who is signed in, the lock, approvals (`signin`).
     pub session: signin::Session,
@@ -142,6 +144,7 @@ impl App {
             message: None,
             committing: false,
             last_committed: None,
+            last_unconfirmed: None,
             card_selected: 0,
             reprinting: None,
             quit: false,
@@ -530,9 +533,13 @@ impl App {
             Response::Stock { seq, view } => stock::view(self, seq, *view),
             Response::StockMatches { seq, items } => stock::matches(self, seq, items),
             Response::Alternatives { seq, info } => alternatives::loaded(self, seq, *info),
-            Response::Committed { order, backordered } => {
+            Response::Committed {
+                order,
+                backordered,
+                unconfirmed,
+            } => {
                 queue::order_committed(self);
-                order::committed(self, *order, backordered)
+                order::committed(self, *order, backordered, unconfirmed)
             }
             Response::Short { lines } => order::short(self, lines),
             Response::Printed { number, result } => match result {
@@ -542,7 +549,13 @@ impl App {
                             "order {number} for {} committed; {outcome}",
                             o.customer_name
                         );
-                        self.info(text);
+                        match &self.last_unconfirmed {
+                            Some(disk) => {
+                                let text = order::unconfirmed_text(&text, disk);
+                                self.error(text)
+                            }
+                            None => self.info(text),
+                        }
                     }
                     _ => self.info(format!("order {number}: {outcome}")),
                 },

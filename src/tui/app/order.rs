@@ -689,7 +689,19 @@ pub(super) fn commit(app: &mut App) {
     app.request(Request::Commit { order });
 }
 
-pub(super) fn committed(app: &mut App, order: Order, backordered: Vec<ShortLine>) {
+/// The status line for an order that is committed but that the disk did not confirm.
+pub(super) fn unconfirmed_text(committed: &str, disk: &str) -> String {
+    format!(
+        "{committed} — but the disk could not confirm it, so it may be lost on a power cut: do not enter it again; tell the supervisor ({disk})"
+    )
+}
+
+pub(super) fn committed(
+    app: &mut App,
+    order: Order,
+    backordered: Vec<ShortLine>,
+    unconfirmed: Option<String>,
+) {
     app.committing = false;
     let name = order.customer_name.clone();
     app.order = None;
@@ -707,11 +719,15 @@ pub(super) fn committed(app: &mut App, order: Order, backordered: Vec<ShortLine>
         ));
     }
     text.push_str("; printing the slip…");
-    app.info(text);
+    match &unconfirmed {
+        Some(disk) => app.error(unconfirmed_text(&text, disk)),
+        None => app.info(text),
+    }
     app.request(Request::Print {
         number: order.number,
     });
     app.last_committed = Some(order);
+    app.last_unconfirmed = unconfirmed;
 }
 
 /// Another clerk took stock between entry and commit: nothing is lost; the first short line
