@@ -474,8 +474,10 @@ impl Store {
     /// `synchronous = NORMAL`), and a checkpoint syncs the WAL before and the database after it.
     ///
     /// The difference from FULL: between the commit and this sync, other sessions already see
-    /// the commit. If the sync fails, the write is reported as failed (SQLite's "disk I/O error",
-    /// as FULL reports a failed sync), though the other sessions may see it.
+    /// the commit, so a sync that fails cannot undo it. `write` then reports SQLite's "disk I/O
+    /// error" saying the write was saved but not confirmed; `commit_order` reports the order
+    /// committed, with the disk's error (`CommittedOrder::unconfirmed`), so that nobody enters
+    /// it again.
     fn sync_wal(&mut self) -> rusqlite::Result<()> {
         let Some(db) = self.conn.path().filter(|p| !p.is_empty()) else {
             return Ok(());
