@@ -174,7 +174,7 @@ pub struct Store {
     actor: String,
     /// The writers' queue (`turnstile`), opened on the first write; `None` inside: none to be had.
     turnstile: Option<Option<turnstile::Turnstile>>,
-    /// How many times this connection synced the WAL after a write (`sync_wal`).
+    /// How many times this connection synced (or tried to sync) the WAL after a write.
     wal_syncs: u64,
 }
 
@@ -466,7 +466,11 @@ impl Store {
     /// SQLite with `synchronous = FULL` does this inside the commit, holding the write lock, so
     /// every clerk's fsync waited for the one before (measured with 4 clerks committing flat
     /// out: the lock held 0.8 ms per commit, 0.5 ms of it the fsync). Here the commit holds the
-    /// lock for the SQL only and the clerks' fsyncs overlap. It is as durable because WAL
+    /// lock for the SQL only and the clerks' fsyncs overlap. Measured (8 runs each, alternating,
+    /// benches/commit_concurrency.rs with `SYNC_IN_LOCK=on` for the old way): 4 clerks flat out,
+    /// p99 5.4 → 4.5 ms and 1,130 → 1,770 orders/s (medians); one clerk alone, the same.
+    ///
+    /// It is as durable because WAL
     /// recovery after a power cut keeps the WAL's frames up to the first one whose checksum
     /// fails (the checksums are chained): this sync makes this commit's frames and all before
     /// it durable, so any later commit that might be lost is one not yet reported. A WAL started

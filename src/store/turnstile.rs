@@ -16,7 +16,8 @@
 //! So on Linux a writer takes a ticket before the lock and waits for its number (`counters`):
 //! turns then go strictly in the order asked for. With 4 processes committing flat out (6 runs
 //! each, alternating with the flock alone), the slowest 1 % of commits took 5.7 ms instead of
-//! 6.1 ms (medians); the rest of that time is the disk's fsyncs.
+//! 6.1 ms (medians); the rest of that time was the disk's fsyncs, which are now made after a
+//! writer leaves the queue (`Store::sync_wal`).
 //!
 //! Waiting is bounded: a writer whose turn has not come after `PATIENCE` goes on to SQLite's lock
 //! without it (a stopped process — `kill -STOP`, a debugger — could otherwise hold the queue for
