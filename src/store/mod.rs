@@ -134,9 +134,14 @@ pub struct OpenOptions {
 }
 
 impl OpenOptions {
+    /// Whether SQLite syncs the WAL inside each commit (`PRAGMA synchronous = FULL`).
+    fn sqlite_syncs(&self) -> bool {
+        self.synchronous_full && self.sync_in_lock
+    }
+
     /// The connection's `PRAGMA synchronous`: NORMAL unless SQLite is to sync inside the commit.
     pub(crate) fn pragma_synchronous(&self) -> &'static str {
-        if self.synchronous_full && self.sync_in_lock {
+        if self.sqlite_syncs() {
             "FULL"
         } else {
             "NORMAL"
@@ -144,7 +149,7 @@ impl OpenOptions {
     }
 
     /// Whether the session syncs the WAL itself after a write (`Store::sync_wal`).
-    fn sync_after_write(&self) -> bool {
+    fn session_syncs(&self) -> bool {
         self.synchronous_full && !self.sync_in_lock
     }
 }
@@ -421,7 +426,7 @@ impl Store {
     where
         E: From<rusqlite::Error>,
     {
-        let full = self.options.pragma_synchronous() == "FULL";
+        let full = self.options.sqlite_syncs();
         if full {
             self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
         }
@@ -434,7 +439,7 @@ impl Store {
 
     /// After a commit: syncs the WAL where writes are to survive a power cut.
     fn sync_after_write(&mut self) -> rusqlite::Result<()> {
-        if self.options.sync_after_write() {
+        if self.options.session_syncs() {
             self.sync_wal()?;
         }
         Ok(())
